@@ -1,0 +1,1 @@
+"""Partner organisations, their tiers and territories, and their people."""

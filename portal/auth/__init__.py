@@ -1,0 +1,1 @@
+"""Who is calling: accounts, sign-in, API tokens and the role policy."""

@@ -1,0 +1,67 @@
+"""Demo data: realistic, bilingual, and safe to seed twice (``flask demo seed``)."""
+
+from partners import accounts, service
+from partners.models import Partner
+from portal.auth.models import User
+from portal.extensions import db
+
+DEMO_PASSWORD = "demo-password-2026"
+
+TERRITORIES = [
+    ("CN", "中国 China", None),
+    ("CN-N", "华北 North China", "CN"), ("BJ", "北京 Beijing", "CN-N"), ("TJ", "天津 Tianjin", "CN-N"),
+    ("HE", "河北 Hebei", "CN-N"),
+    ("CN-E", "华东 East China", "CN"), ("SH", "上海 Shanghai", "CN-E"), ("JS", "江苏 Jiangsu", "CN-E"),
+    ("ZJ", "浙江 Zhejiang", "CN-E"),
+    ("CN-S", "华南 South China", "CN"), ("GD", "广东 Guangdong", "CN-S"), ("GD-SZ", "深圳 Shenzhen", "GD"),
+    ("GD-GZ", "广州 Guangzhou", "GD"), ("FJ", "福建 Fujian", "CN-S"),
+    ("CN-W", "西部 West China", "CN"), ("SC", "四川 Sichuan", "CN-W"), ("CQ", "重庆 Chongqing", "CN-W"),
+    ("HK", "香港 Hong Kong", None),
+]
+
+TIERS = [("platinum", "Platinum 铂金", "20.00"), ("gold", "Gold 黄金", "15.00"),
+         ("silver", "Silver 白银", "10.00"), ("registered", "Registered 注册", "5.00")]
+
+PARTNERS = [
+    ("上海云启科技有限公司 Shanghai Yunqi Technology", "platinum", ["CN-E"], "500000.00", "yunqi"),
+    ("北京华信系统集成有限公司 Beijing Huaxin Systems", "gold", ["CN-N"], "300000.00", "huaxin"),
+    ("深圳前海数据服务有限公司 Shenzhen Qianhai Data", "gold", ["GD-SZ"], "250000.00", "qianhai"),
+    ("Pearl River Distribution Ltd.", "silver", ["GD", "HK"], "150000.00", "pearlriver"),
+    ("成都天府网络股份有限公司 Chengdu Tianfu Networks", "silver", ["SC", "CQ"], "120000.00", "tianfu"),
+    ("Jiangnan Solutions Co., Ltd.", "registered", ["JS", "ZJ"], "50000.00", "jiangnan"),
+    ("Harbour Tech Partners Inc.", "registered", ["HK"], "30000.00", "harbour"),
+]
+
+STAFF = [("admin@example.com", "Ada Admin 管理员", "admin"),
+         ("manager@example.com", "Chen Jing 陈静", "channel_manager"),
+         ("marketing@example.com", "Li Na 李娜", "marketing")]
+
+
+def seed() -> dict[str, int]:
+    """Create whatever of the demo data is missing; returns how many of each were added."""
+    added = {"territories": 0, "tiers": 0, "partners": 0, "users": 0}
+    for code, name, parent in TERRITORIES:
+        if service.territory_by_code(code) is None:
+            service.create_territory(None, code, name, parent)
+            added["territories"] += 1
+    for code, name, discount in TIERS:
+        if service.tier_by_code(code) is None:
+            service.put_tier(None, code, discount, name)
+            added["tiers"] += 1
+    for email, name, role in STAFF:
+        added["users"] += _ensure_user(email, name, role, None)
+    for name, tier, territories, credit, slug in PARTNERS:
+        partner = db.session.scalar(db.select(Partner).where(Partner.name == name))
+        if partner is None:
+            partner = service.create_partner(None, name, tier, territories, credit)
+            added["partners"] += 1
+        added["users"] += _ensure_user(f"admin@{slug}.example.com", f"{slug.title()} Admin", "partner_admin", partner.id)
+        added["users"] += _ensure_user(f"sales@{slug}.example.com", f"{slug.title()} Sales", "partner_user", partner.id)
+    return added
+
+
+def _ensure_user(email: str, name: str, role: str, partner_id: int | None) -> int:
+    if db.session.scalar(db.select(User).where(User.email == email)) is not None:
+        return 0
+    accounts.create_user(None, email, DEMO_PASSWORD, role, partner_id, name)
+    return 1

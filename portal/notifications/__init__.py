@@ -1,0 +1,1 @@
+"""In-app notifications (and email, when an SMTP server is configured)."""

@@ -1,0 +1,44 @@
+"""Cookies, sessions and response headers that keep browsers safe."""
+
+from flask import Flask, request
+from flask.sessions import SecureCookieSessionInterface
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+class PortalSessionInterface(SecureCookieSessionInterface):
+    """No cookie session for the JSON API.
+
+    API calls authenticate with a bearer token only, so a browser's session cookie can
+    never carry a cross-site request into the API, and API calls set no cookies.
+    """
+
+    def open_session(self, app, request):
+        if request.path.startswith("/api/"):
+            return self.null_session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app, session, response):
+        if request.path.startswith("/api/"):
+            return None
+        return super().save_session(app, session, response)
+
+
+def set_security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    if request.path.startswith("/api/"):
+        headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.session_interface = PortalSessionInterface()
+    app.after_request(set_security_headers)
