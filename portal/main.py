@@ -39,7 +39,7 @@ def _recent_audit(limit: int = 10) -> list[AuditEntry]:
     return db.session.scalars(select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)).all()
 
 
-@bp.get("/api/docs")
+@bp.get("/docs/api")
 def api_docs():
     """The OpenAPI document rendered by the vendored Swagger UI (no CDN)."""
     return render_template("api_docs.html")
