@@ -22,13 +22,13 @@ install-test: $(BIN)/python
 
 # Compiled message catalogs are build output: made here, never committed.
 catalog:
-	$(BIN)/pybabel compile -q -d portal/translations
+	$(BIN)/pybabel compile --statistics -d portal/translations
 
 # Re-extract the strings after changing user-visible text, then translate the new ones.
 translations:
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		-o portal/translations/messages.pot $(DOMAINS)
-	$(BIN)/pybabel update -q -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching
 
 # Installs, migrates, seeds the demo data and serves the portal and its scheduler.
 demo: install
@@ -39,8 +39,9 @@ demo: install
 
 # The whole suite, once on SQLite and once on PostgreSQL (installed and started when missing).
 test: install-test
-	$(BIN)/python -m pytest
-	TEST_DATABASE_URL=$$(bin/ensure-test-services) $(BIN)/python -m pytest
+	url=$$(bin/ensure-test-services) && \
+	$(BIN)/python -m pytest && \
+	TEST_DATABASE_URL=$$url $(BIN)/python -m pytest
 
 benchmark: install-test
 	$(BIN)/python benchmarks/http.py

@@ -1,5 +1,6 @@
 """Command-line entry points: ``users``, ``demo``, ``jobs`` and ``scheduler``."""
 
+import logging
 from datetime import UTC, datetime
 
 import click
@@ -75,6 +76,7 @@ def list_jobs():
 @click.command("scheduler")
 def scheduler():
     """Run every job on its interval, in this process, until stopped."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     jobs.run_scheduler(current_app._get_current_object())
 
 

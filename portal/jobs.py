@@ -58,11 +58,12 @@ def this_holder() -> str:
 
 def _acquire(name: str, holder: str) -> bool:
     now = utcnow()
-    try:
-        with db.session.begin_nested():
-            db.session.add(JobLease(name=name))
-    except IntegrityError:
-        pass  # the row exists already: the usual case
+    if db.session.get(JobLease, name) is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(JobLease(name=name))
+        except IntegrityError:
+            pass  # another process created it in the meantime
     taken = db.session.execute(
         update(JobLease)
         .where(JobLease.name == name, or_(JobLease.locked_until.is_(None), JobLease.locked_until <= now))
