@@ -2,17 +2,17 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DecimalField, EmailField, PasswordField, SelectField,
+from wtforms import (BooleanField, SelectChoice, DecimalField, EmailField, PasswordField, SelectField,
                      SelectMultipleField, StringField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal.auth.roles import PARTNER_ROLES, ROLE_LABELS, STAFF_ROLES
 
-STATUS_CHOICES = [("active", _l("Active")), ("suspended", _l("Suspended"))]
+STATUS_CHOICES = [SelectChoice("active", _l("Active")), SelectChoice("suspended", _l("Suspended"))]
 
 
-def role_choices(roles) -> list[tuple[str, str]]:
-    return [(role, ROLE_LABELS[role]) for role in roles]
+def role_choices(roles) -> list[SelectChoice]:
+    return [SelectChoice(role, ROLE_LABELS[role]) for role in roles]
 
 
 class PartnerForm(FlaskForm):

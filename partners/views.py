@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from partners import accounts, service
 from partners.forms import (PartnerForm, TerritoryEditForm, TerritoryForm, TierForm, UserEditForm,
@@ -20,14 +21,14 @@ PER_PAGE = 25
 
 
 def _tier_choices():
-    return [(t.code, f"{t.name} ({t.discount_percent}%)") for t in service.all_tiers()]
+    return [SelectChoice(t.code, f"{t.name} ({t.discount_percent}%)") for t in service.all_tiers()]
 
 
 def _territory_choices(blank: str | None = None, outside=None):
     """Indented tree choices; ``outside`` leaves out a territory's own subtree (a move target)."""
-    choices = [(t.code, "\u00a0\u00a0" * t.depth + f"{t.name} ({t.code})") for t in service.all_territories()
+    choices = [SelectChoice(t.code, "\u00a0\u00a0" * t.depth + f"{t.name} ({t.code})") for t in service.all_territories()
                if outside is None or not outside.contains(t)]
-    return ([("", blank)] if blank is not None else []) + choices
+    return ([SelectChoice("", blank)] if blank is not None else []) + choices
 
 
 def _partner_form(partner=None) -> PartnerForm:
