@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from partners import accounts, service
 from partners.models import Partner
-from portal.api import Blueprint, Money, PageArgs, Schema
+from portal.api import Blueprint, Money, PageArgs, Schema, cached_json, json_bytes, json_rows, money
 from portal.auth.decorators import role_required
 from portal.auth.roles import ROLES, STAFF_ROLES, may_manage_users_of
 from portal.errors import NotFound
@@ -59,12 +59,19 @@ class PartnerPatch(Schema):
 class PartnerOut(ma.Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
-    tier = ma.fields.Function(lambda p: p.tier.code)
-    discount_percent = ma.fields.Function(lambda p: f"{p.tier.discount_percent:.2f}")
-    territory_codes = ma.fields.Function(lambda p: [t.code for t in p.territories])
+    tier = ma.fields.String()
+    tier_name = ma.fields.String()
+    discount_percent = ma.fields.Decimal(places=2, as_string=True)
+    territory_codes = ma.fields.List(ma.fields.String())
     credit_limit = Money()
     status = ma.fields.String()
     created_at = ma.fields.AwareDateTime()
+
+
+def partner_json(summary: dict) -> dict:
+    """A partner summary in the shape of PartnerOut (see ``json_rows``)."""
+    return {**summary, "credit_limit": money(summary["credit_limit"]),
+            "discount_percent": money(summary["discount_percent"]), "created_at": summary["created_at"].isoformat()}
 
 
 class PartnerPage(ma.Schema):
@@ -151,7 +158,7 @@ def create_partner(data):
     partner = service.create_partner(current_user, data["name"], data["tier"], data["territory_codes"],
                                      data["credit_limit"])
     db.session.commit()
-    return partner
+    return json_rows(partner_json(service.partner_summary(current_user, partner.id)), 201)
 
 
 @blp.get("/partners")
@@ -159,14 +166,17 @@ def create_partner(data):
 @blp.arguments(PartnerQuery, location="query")
 @blp.response(200, PartnerPage)
 def list_partners(args):
-    items, total = service.search_partners(args["q"], args["status"], args["page"], args["per_page"])
-    return {"items": items, "page": args["page"], "per_page": args["per_page"], "total": total}
+    def render() -> bytes:
+        items, total = service.partner_summaries(**args)
+        return json_bytes({"items": [partner_json(s) for s in items], "total": total, **args})
+
+    return cached_json("partners", ("api", *args.values()), render)
 
 
 @blp.get("/partners/<int:partner_id>")
 @blp.response(200, PartnerOut)
 def get_partner(partner_id):
-    return service.get_partner(current_user, partner_id)
+    return json_rows(partner_json(service.partner_summary(current_user, partner_id)))
 
 
 @blp.patch("/partners/<int:partner_id>")
@@ -174,9 +184,9 @@ def get_partner(partner_id):
 @blp.arguments(PartnerPatch)
 @blp.response(200, PartnerOut)
 def patch_partner(data, partner_id):
-    partner = service.update_partner(current_user, service.get_partner(current_user, partner_id), **data)
+    service.update_partner(current_user, service.get_partner(current_user, partner_id), **data)
     db.session.commit()
-    return partner
+    return json_rows(partner_json(service.partner_summary(current_user, partner_id)))
 
 
 @blp.get("/partners/<int:partner_id>/users")

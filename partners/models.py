@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal import cache
 from portal.extensions import db
 from portal.types import Money, Percent, UTCDateTime, utcnow
 
@@ -85,3 +86,7 @@ class Partner(db.Model):
 
     def covers(self, territory: Territory) -> bool:
         return any(own.contains(territory) for own in self.territories)
+
+
+# Partner lists are cached per process; these models are what they are made of.
+cache.watch("partners", Partner, PriceTier, Territory)

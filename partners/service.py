@@ -6,9 +6,9 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext as _
 from sqlalchemy import String, func, literal, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
-from partners.models import Partner, PriceTier, Territory
+from partners.models import Partner, PriceTier, Territory, partner_territories
+from portal import cache
 from portal.audit import record, snapshot
 from portal.auth.roles import may_see_partner
 from portal.errors import DomainError, NotFound, ValidationFailed
@@ -99,6 +99,7 @@ def update_territory(actor, territory: Territory, name: str, parent_code: str | 
             .values(path=literal(new_path, String) + func.substr(Territory.path, len(old_path) + 1))
             .execution_options(synchronize_session=False)
         )
+        cache.bump("partners")
         territory.parent, territory.path = parent, new_path
         db.session.flush()
         db.session.expire_all()
@@ -210,17 +211,59 @@ def get_partner(actor, partner_id: int) -> Partner:
     return partner
 
 
-def search_partners(q: str = "", status: str | None = None, page: int = 1, per_page: int = 50):
-    """A page of partners (territories loaded in one extra query) and the total."""
-    query = select(Partner)
+def partner_summaries(*, partner_id: int | None = None, q: str = "", status: str | None = None,
+                      page: int = 1, per_page: int = 50) -> tuple[list[dict], int]:
+    """A page of partners as plain rows (tier and territory codes included) and the total.
+
+    Integrations poll this list, so it is one statement whatever the page size
+    (territories aggregated in SQL, the total from a window count) and its result is
+    cached per process until a partner, tier or territory changes anywhere.
+    """
+    return cache.cached("partners", ("summaries", partner_id, q, status, page, per_page),
+                        lambda: _query_summaries(partner_id, q, status, page, per_page))
+
+
+def _query_summaries(partner_id, q, status, page, per_page) -> tuple[list[dict], int]:
+    query = (
+        select(Partner.id, Partner.name, Partner.status, Partner.credit_limit, Partner.created_at,
+               PriceTier.code.label("tier"), PriceTier.name.label("tier_name"), PriceTier.discount_percent,
+               func.aggregate_strings(Territory.code, ",").label("territory_codes"),
+               func.count().over().label("total"))
+        .join(PriceTier, Partner.tier_id == PriceTier.id)
+        .outerjoin(partner_territories, partner_territories.c.partner_id == Partner.id)
+        .outerjoin(Territory, Territory.id == partner_territories.c.territory_id)
+        .group_by(Partner.id, PriceTier.id)
+    )
+    if partner_id is not None:
+        query = query.where(Partner.id == partner_id)
     if q:
-        like = f"%{q.strip()}%"
-        query = query.where(Partner.name.ilike(like))
+        query = query.where(Partner.name.ilike(f"%{q.strip()}%"))
     if status:
         query = query.where(Partner.status == status)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    items = db.session.scalars(
-        query.options(selectinload(Partner.territories))
-        .order_by(Partner.name, Partner.id).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return items, total
+    rows = db.session.execute(
+        query.order_by(Partner.name, Partner.id).limit(per_page).offset((page - 1) * per_page)
+    ).mappings().all()
+    total = rows[0]["total"] if rows else _count(query) if page > 1 else 0
+    return [_summary(row) for row in rows], total
+
+
+def _count(query) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.subquery()))
+
+
+def _summary(row) -> dict:
+    summary = dict(row)
+    del summary["total"]
+    codes = summary["territory_codes"]
+    summary["territory_codes"] = sorted(codes.split(",")) if codes else []
+    return summary
+
+
+def partner_summary(actor, partner_id: int) -> dict:
+    """One partner in the list's shape, if the actor may see it (else 404)."""
+    if not may_see_partner(actor, partner_id):
+        raise NotFound()
+    summaries, _total = partner_summaries(partner_id=partner_id)
+    if not summaries:
+        raise NotFound()
+    return summaries[0]

@@ -61,7 +61,7 @@ def _save(form, action, success: str):
 def index():
     q, status = request.args.get("q", ""), request.args.get("status") or None
     page = request.args.get("page", 1, type=int) or 1
-    partners, total = service.search_partners(q, status, max(page, 1), PER_PAGE)
+    partners, total = service.partner_summaries(q=q, status=status, page=max(page, 1), per_page=PER_PAGE)
     return render_template("partners/index.html", partners=partners, total=total, q=q, status=status,
                            page=page, pages=max(1, -(-total // PER_PAGE)))
 

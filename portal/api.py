@@ -4,10 +4,15 @@ flask-smorest validates input and generates ``/api/v1/openapi.json`` from the sa
 marshmallow schemas, so the documentation cannot drift from what is enforced.
 """
 
+from collections.abc import Callable
+from decimal import Decimal
+
 import flask_smorest
 import marshmallow as ma
+from flask import current_app
 from flask_login import current_user
 
+from portal import cache
 from portal.extensions import login_manager
 
 API_PREFIX = "/api/v1"
@@ -27,6 +32,27 @@ def _require_token():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     return None
+
+
+def json_rows(payload, status: int = 200):
+    """A JSON response built without marshmallow, for hot read endpoints (lists that
+    integrations poll) whose rows the service already shaped. The endpoint's
+    ``@blp.response`` schema still documents the shape; tests check the two agree."""
+    return current_app.json.response(payload), status
+
+
+def json_bytes(payload) -> bytes:
+    return current_app.json.dumps(payload).encode()
+
+
+def cached_json(generation: str, key: tuple, render: Callable[[], bytes]):
+    """A JSON body from the per-process cache (see ``portal.cache``), rendered on a miss."""
+    return current_app.response_class(cache.cached(generation, key, render), mimetype="application/json")
+
+
+def money(amount: Decimal) -> str:
+    """The API's money format: a decimal string with two places."""
+    return f"{amount:.2f}"
 
 
 class Schema(ma.Schema):

@@ -45,8 +45,15 @@ def api_docs():
     return render_template("api_docs.html")
 
 
+@bp.get("/livez")
+def live():
+    """Liveness: the process answers. Touches nothing, so a database outage does not restart it."""
+    return {"status": "ok"}
+
+
 @bp.get("/healthz")
 def health():
+    """Readiness: the process answers and reaches its database."""
     db.session.execute(text("SELECT 1"))
     return {"status": "ok"}
 

@@ -77,9 +77,6 @@ class ApiToken(db.Model):
 
     user: Mapped[User] = relationship()
 
-    def is_valid(self, now: datetime) -> bool:
-        return self.revoked_at is None and self.expires_at > now
-
 
 class LoginAttempt(db.Model):
     """A failed sign-in, kept in the database so throttling holds across workers and hosts."""

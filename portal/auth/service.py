@@ -6,13 +6,16 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, or_, select
+from functools import cache
+
+from sqlalchemy import bindparam, delete, func, or_, select
+from sqlalchemy.orm import lazyload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.auth.models import ApiToken, LoginAttempt, User, new_session_nonce
 from portal.errors import DomainError, NotFound, ValidationFailed
 from portal.extensions import db
-from portal.types import utcnow
+from portal.types import UTCDateTime, utcnow
 
 # Checked against when the email is unknown, so that timing does not reveal which emails exist.
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method="pbkdf2:sha256:1000")
@@ -115,11 +118,22 @@ def issue_token(user: User, name: str = "", now: datetime | None = None) -> tupl
 
 
 def user_for_token(plain: str, now: datetime | None = None) -> User | None:
-    """The active user a valid, unrevoked, unexpired token belongs to."""
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(plain)))
-    if token is None or not token.is_valid(now or utcnow()) or not token.user.is_active:
-        return None
-    return token.user
+    """The active user a valid, unrevoked, unexpired token belongs to.
+
+    Every API call pays for this, so it is one narrow statement: activity (the user's
+    and its partner's) is checked in SQL, and the partner loads only when used.
+    """
+    return db.session.scalar(_token_user_statement(), {"digest": _digest(plain), "now": now or utcnow()})
+
+
+@cache
+def _token_user_statement():
+    """Built once: constructing the statement costs more than running it on the hot path."""
+    return (select(User).join(ApiToken, ApiToken.user_id == User.id)
+            .where(ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None),
+                   ApiToken.expires_at > bindparam("now", type_=UTCDateTime), User.active.is_(True),
+                   or_(User.partner_id.is_(None), User.partner.has(status="active")))
+            .options(lazyload(User.partner)))
 
 
 def tokens_of(user: User) -> list[ApiToken]:

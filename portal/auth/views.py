@@ -26,6 +26,14 @@ def _safe_next(default: str) -> str:
     return default
 
 
+def _fresh_session(locale: str | None = None) -> None:
+    """Drop everything a session carried (and with it the CSRF token) but the language."""
+    locale = locale or session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
@@ -40,10 +48,7 @@ def login():
             form.form_errors.append(error.message)
             status = 429 if error.status == 429 else 200
         else:
-            locale = session.get("locale")
-            session.clear()  # a fresh session: nothing carried over from before sign-in
-            if locale:
-                session["locale"] = locale
+            _fresh_session()
             login_user(user)
             db.session.commit()
             return redirect(_safe_next(url_for("main.dashboard")))
@@ -52,8 +57,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    locale = current_user.locale if current_user.is_authenticated else None
     logout_user()
-    session.clear()
+    _fresh_session(locale)
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 
