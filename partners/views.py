@@ -147,7 +147,8 @@ def edit_user(user_id: int):
             _("The account is saved."))
         if saved:
             return redirect(_people_page(user.partner_id))
-    return render_template("partners/user_form.html", form=form, partner=user.partner, user=user)
+    return render_template("partners/user_form.html", form=form, partner=user.partner, user=user,
+                           audit=entries_for(user))
 
 
 def _people_page(partner_id: int | None) -> str:
