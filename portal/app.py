@@ -83,6 +83,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from deal_registration.api import blp as deals_api
+    from deal_registration.views import bp as deals_views
     from partners.api import blp as partners_api
     from partners.views import bp as partners_views
     from portal.auth.api import blp as auth_api
@@ -91,19 +93,22 @@ def register_blueprints(app: Flask) -> None:
     from portal.notifications.api import blp as notifications_api
     from portal.notifications.views import bp as notifications_views
 
-    for blueprint in (main_views, auth_views, notifications_views, partners_views):
+    for blueprint in (main_views, auth_views, notifications_views, partners_views, deals_views):
         app.register_blueprint(blueprint)
-    for blueprint in (auth_api, notifications_api, partners_api):
+    for blueprint in (auth_api, notifications_api, partners_api, deals_api):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens, never cookies: see portal.security
 
 
 def register_jobs(app: Flask) -> None:
-    """Collect each domain's ``JOBS`` mapping (name → function) into one registry."""
+    """Collect each domain's ``JOBS`` (name → function) and ``NOTIFICATIONS`` (kind →
+    message template) into the app's registries."""
+    from deal_registration.jobs import JOBS as deal_jobs
+    from deal_registration.notices import NOTIFICATIONS as deal_notifications
     from portal.auth.jobs import JOBS as auth_jobs
 
-    jobs = app.extensions.setdefault("portal.jobs", {})
-    jobs.update(auth_jobs)
+    app.extensions["portal.jobs"] = {**auth_jobs, **deal_jobs}
+    app.extensions["portal.notifications"] = {**deal_notifications}
 
 
 def register_template_context(app: Flask) -> None:

@@ -13,7 +13,7 @@ blp = Blueprint("notifications_api", __name__, description="In-app notifications
 class NotificationOut(ma.Schema):
     id = ma.fields.Integer()
     kind = ma.fields.String()
-    message = ma.fields.String()
+    message = ma.fields.String(attribute="text")
     link = ma.fields.String(allow_none=True)
     created_at = ma.fields.AwareDateTime()
     read = ma.fields.Boolean()

@@ -7,7 +7,8 @@ from datetime import datetime
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from flask_babel import force_locale
+from sqlalchemy import func, insert, select, update
 
 from portal.auth.models import User
 from portal.errors import NotFound
@@ -18,15 +19,40 @@ from portal.types import utcnow
 log = logging.getLogger(__name__)
 
 
-def notify(users: Iterable[User], kind: str, message: str, link: str | None = None,
-           now: datetime | None = None) -> list[Notification]:
-    """Queue an in-app notification for each user (flushed with the caller's transaction)."""
-    now = now or utcnow()
-    rows = [Notification(user_id=u.id, kind=kind, message=message, link=link, created_at=now) for u in users]
+def notify(users: Iterable[User], kind: str, message: str | None = None, link: str | None = None,
+           now: datetime | None = None, **params) -> list[Notification]:
+    """Queue an in-app notification for each user (flushed with the caller's transaction).
+
+    A ``kind`` with a registered template (a domain's ``NOTIFICATIONS``) is shown in
+    each reader's language, filled with ``params``; otherwise ``message`` is shown as is.
+    """
+    users = list(users)
+    template = current_app.extensions["portal.notifications"].get(kind)
+    if template is not None:
+        with force_locale("en"):
+            message = str(template) % params
+    rows = [Notification(user_id=u.id, kind=kind, message=message, params=params or None, link=link,
+                         created_at=now or utcnow()) for u in users]
     db.session.add_all(rows)
-    if current_app.config.get("MAIL_SERVER"):
+    if users and current_app.config.get("MAIL_SERVER"):
         _send_email([u.email for u in users], message)
     return rows
+
+
+def notify_many(rows: list[dict], kind: str, now: datetime | None = None) -> int:
+    """One notification per row (``user_id``, ``link`` and the template's params), in a
+    single set-based insert: for jobs that tell thousands of people at once."""
+    template = current_app.extensions["portal.notifications"][kind]
+    now = now or utcnow()
+    values = []
+    with force_locale("en"):
+        for row in rows:
+            params = {k: v for k, v in row.items() if k not in ("user_id", "link")}
+            values.append({"user_id": row["user_id"], "kind": kind, "message": str(template) % params,
+                           "params": params, "link": row.get("link"), "created_at": now})
+    if values:
+        db.session.execute(insert(Notification), values)
+    return len(values)
 
 
 def _send_email(recipients: list[str], text: str) -> None:

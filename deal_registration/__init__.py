@@ -1,0 +1,1 @@
+"""Deal registration: first come, first protected, within the partner's territory."""

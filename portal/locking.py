@@ -1,0 +1,37 @@
+"""Named locks held by the database until the transaction ends.
+
+Decisions such as "the first partner to register this deal wins" must hold across
+gunicorn workers and hosts, so the lock lives in the database: a row that the
+deciding transaction updates first. PostgreSQL row-locks it until commit; SQLite
+takes its single write lock. Either way the next decider waits, then reads what the
+previous one committed.
+"""
+
+from sqlalchemy import String, update
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.extensions import db
+from portal.sql import insert_if_absent
+
+
+class NamedLock(db.Model):
+    __tablename__ = "named_locks"
+
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    taken: Mapped[int] = mapped_column(default=0)
+
+
+def hold(name: str) -> None:
+    """Take lock ``name`` for the rest of the current transaction.
+
+    Call it before the transaction writes anything. On SQLite a transaction that has
+    only read is ended first: its snapshot may predate the previous holder's commit,
+    and SQLite refuses to turn such a reader into a writer.
+    """
+    session = db.session
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("take the lock before changing anything")
+    if session.get_bind().dialect.name == "sqlite":
+        session.rollback()
+    insert_if_absent(NamedLock, name=name, taken=0)
+    session.execute(update(NamedLock).where(NamedLock.name == name).values(taken=NamedLock.taken + 1))
