@@ -101,6 +101,8 @@ class DealRegistration(db.Model):
     territory = relationship("Territory", lazy="joined")
     conflict: Mapped[DealConflict | None] = relationship(back_populates="registrations", foreign_keys=[conflict_id])
     history: Mapped[list["DealHistory"]] = relationship(order_by="DealHistory.id", back_populates="registration")
+    appeal: Mapped["DealAppeal | None"] = relationship(viewonly=True)
+    extension_requests: Mapped[list["ExtensionRequest"]] = relationship(viewonly=True, order_by="ExtensionRequest.id")
 
     def protects(self, now: datetime) -> bool:
         return self.status == "approved" and self.protection_expires_at is not None and self.protection_expires_at > now

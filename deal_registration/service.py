@@ -115,6 +115,16 @@ def same_deal(registration: DealRegistration, now: datetime) -> list[tuple[DealR
     return matches_of(registration.product_line, customer_of(registration), keys, now, exclude_id=registration.id)
 
 
+def own_duplicates(actor, company_name: str, product_line: str, tax_id: str = "", domain: str = "",
+                   now: datetime | None = None) -> list[DealRegistration]:
+    """The actor's partner's active registrations of the same deal: warned about before submitting."""
+    if not actor.is_partner or not company_name.strip() or not PRODUCT_LINE.match(product_line or ""):
+        return []
+    who = Customer.of(company_name, tax_id, domain)
+    found = matches_of(product_line, who, blocking_keys(company_name), now or utcnow())
+    return [other for other, _why in found if other.partner_id == actor.partner_id]
+
+
 # Changing state ------------------------------------------------------------------------
 
 def lock_deal(product_line: str) -> None:

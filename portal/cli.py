@@ -38,6 +38,7 @@ def seed():
     """Add the demo territories, tiers, partners and accounts that are missing."""
     added = demo.seed()
     db.session.commit()
+    added["deal registrations"] = demo.seed_deals()
     click.echo(", ".join(f"{n} {what}" for what, n in added.items()) + f" added; password: {demo.DEMO_PASSWORD}")
 
 

@@ -1,5 +1,9 @@
 """Demo data: realistic, bilingual, and safe to seed twice (``flask demo seed``)."""
 
+from datetime import date
+
+from deal_registration import service as deals
+from deal_registration.models import DealRegistration
 from partners import accounts, service
 from partners.models import Partner
 from portal.auth.models import User
@@ -58,6 +62,34 @@ def seed() -> dict[str, int]:
         added["users"] += _ensure_user(f"admin@{slug}.example.com", f"{slug.title()} Admin", "partner_admin", partner.id)
         added["users"] += _ensure_user(f"sales@{slug}.example.com", f"{slug.title()} Sales", "partner_user", partner.id)
     return added
+
+
+DEALS = [  # (partner slug, customer, territory, product line, value, tax id), registered in this order
+    ("yunqi", "上海浦东发展银行股份有限公司", "SH", "STORAGE", "880000.00", "91310000132210000A"),
+    ("yunqi", "Hangzhou Lianmei E-commerce Co., Ltd.", "ZJ", "NETWORK", "260000.00", None),
+    ("huaxin", "上海浦东发展银行有限公司", "SH", "STORAGE", "910000.00", None),
+    ("huaxin", "北京京东世纪贸易有限公司", "BJ", "STORAGE", "1200000.00", None),
+    ("qianhai", "深圳市腾云数据有限公司", "GD-SZ", "SECURITY", "540000.00", None),
+    ("pearlriver", "深圳市腾云数据股份有限公司", "GD-SZ", "SECURITY", "510000.00", None),
+    ("tianfu", "Shanghai Metro Operation Co., Ltd.", "SH", "NETWORK", "330000.00", None),
+    ("jiangnan", "Suzhou Industrial Park Hospital", "JS", "STORAGE", "150000.00", None),
+]
+MANUAL_APPROVAL = 3  # the first three wait for review: the third competes with the first (a conflict)
+
+
+def seed_deals() -> int:
+    """Registrations in every state worth seeing, once (skipped if any exist)."""
+    if db.session.scalar(db.select(DealRegistration.id).limit(1)) is not None:
+        return 0
+    for i, (slug, customer, territory, line, value, tax_id) in enumerate(DEALS):
+        if i in (0, MANUAL_APPROVAL):
+            deals.update_policy(None, auto_approve=i == MANUAL_APPROVAL)
+            db.session.commit()
+        user = db.session.scalar(db.select(User).where(User.email == f"sales@{slug}.example.com"))
+        deals.register(user, {"company_name": customer, "territory_code": territory, "country": "CN",
+                              "tax_id": tax_id}, line, value, date(2027, 3, 31), "Demo opportunity / 演示商机")
+        db.session.commit()
+    return len(DEALS)
 
 
 def _ensure_user(email: str, name: str, role: str, partner_id: int | None) -> int:

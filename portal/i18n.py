@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_currency, format_datetime, format_decimal
+from flask_babel import format_currency, format_date, format_datetime, format_decimal
 from flask_login import current_user
 
 
@@ -38,7 +38,12 @@ def datetime_filter(value, fmt: str = "medium") -> str:
     return "" if value is None else format_datetime(value, fmt)
 
 
+def date_filter(value, fmt: str = "medium") -> str:
+    return "" if value is None else format_date(value, fmt)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["datetime"] = datetime_filter
+    app.jinja_env.filters["date"] = date_filter

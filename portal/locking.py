@@ -7,8 +7,8 @@ takes its single write lock. Either way the next decider waits, then reads what 
 previous one committed.
 """
 
-from sqlalchemy import String, update
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import String, event, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.extensions import db
 from portal.sql import insert_if_absent
@@ -21,6 +21,17 @@ class NamedLock(db.Model):
     taken: Mapped[int] = mapped_column(default=0)
 
 
+@event.listens_for(Session, "after_flush")
+def _mark_flushed(session, _flush_context) -> None:
+    session.info["flushed"] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_flushed(session, transaction) -> None:
+    if transaction.parent is None:  # the outermost transaction ended: committed or rolled back
+        session.info.pop("flushed", None)
+
+
 def hold(name: str) -> None:
     """Take lock ``name`` for the rest of the current transaction.
 
@@ -29,8 +40,8 @@ def hold(name: str) -> None:
     and SQLite refuses to turn such a reader into a writer.
     """
     session = db.session
-    if session.new or session.dirty or session.deleted:
-        raise RuntimeError("take the lock before changing anything")
+    if session.new or session.dirty or session.deleted or session.info.get("flushed"):
+        raise RuntimeError("take the lock before changing anything in the transaction")
     if session.get_bind().dialect.name == "sqlite":
         session.rollback()
     insert_if_absent(NamedLock, name=name, taken=0)
