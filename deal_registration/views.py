@@ -26,6 +26,8 @@ def _done(action, success: str, target: str):
     try:
         action()
     except DomainError as error:
+        if error.status in (403, 404):
+            raise  # not yours, or not allowed: the error page, not a flash
         db.session.rollback()
         flash(error.message, "danger")
     else:

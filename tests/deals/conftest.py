@@ -16,12 +16,12 @@ def territories(make_territory):
 
 @pytest.fixture
 def east(territories, make_partner, make_user, token_for):
-    return _partner(make_partner, make_user, token_for, "East Partner", "EAST")
+    return _partner(make_partner, make_user, token_for, "Yangtze Partner", "EAST")
 
 
 @pytest.fixture
 def east2(territories, make_partner, make_user, token_for):
-    return _partner(make_partner, make_user, token_for, "Second East Partner", "EAST")
+    return _partner(make_partner, make_user, token_for, "Huangpu Partner", "EAST")
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ def test_another_partner_is_rejected_and_learns_nothing(client, east, east2):
                          "expected_close_date", "partner_id", "created_at", "protection_expires_at", "extensions_used"}
     assert body["partner_id"] == east2.partner.id
     text = response.get_data(as_text=True)
-    assert "East Partner" not in text and holder["protection_expires_at"] not in text
+    assert "Yangtze Partner" not in text and holder["protection_expires_at"] not in text
 
 
 def test_other_product_line_is_another_deal(client, east, east2):
@@ -125,7 +125,7 @@ def test_tenant_isolation(client, east, south, manager):
         assert response.json == client.get("/api/v1/deal-registrations/999999", headers=south.headers).json
     assert client.get("/api/v1/deal-registrations", headers=south.headers).json["items"] == []
     staff_view = client.get("/api/v1/deal-registrations", headers=manager.headers).json
-    assert staff_view["total"] == 1 and staff_view["items"][0]["partner_name"] == "East Partner"
+    assert staff_view["total"] == 1 and staff_view["items"][0]["partner_name"] == "Yangtze Partner"
 
 
 def test_history_oldest_first(client, east):
