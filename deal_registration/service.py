@@ -17,8 +17,8 @@ from sqlalchemy import select, text, union
 
 from deal_registration.matching import Customer, Match, blocking_keys, match
 from deal_registration.models import DealConflict, DealHistory, DealPolicy, DealRegistration
-from partners.models import Partner, Territory
-from partners.service import parse_amount, territory_by_code
+from partners.models import Territory
+from partners.service import covers, parse_amount, territory_by_code
 from portal import locking
 from portal.audit import record, snapshot
 from portal.auth.models import User
@@ -221,7 +221,7 @@ def register(actor, customer: dict, product_line: str, estimated_value, expected
     territory, value = _validated(customer, product_line, estimated_value, expected_close_date)
     who = Customer.of(customer["company_name"], customer.get("tax_id"), customer.get("domain"))
     keys = blocking_keys(customer["company_name"])
-    actor_id, partner_id, territory_id = actor.id, actor.partner_id, territory.id
+    partner_id, territory_id = actor.partner_id, territory.id
 
     lock_deal(product_line)
     now = now or utcnow()
@@ -234,7 +234,7 @@ def register(actor, customer: dict, product_line: str, estimated_value, expected
     others = [other for other, _why in matches]
     status, reason = _decision(others, partner_id, territory_id, now)
     registration = DealRegistration(
-        partner_id=partner_id, created_by_id=actor_id, status=status, reason=reason,
+        partner_id=partner_id, created_by=actor, status=status, reason=reason,
         company_name=customer["company_name"].strip(), territory_id=territory_id,
         country=customer["country"].upper(), domain=customer.get("domain") or None,
         tax_id=customer.get("tax_id") or None, name_norm=who.name, tax_id_norm=who.tax_id, domain_norm=who.domain,
@@ -260,7 +260,7 @@ def _decision(others: list[DealRegistration], partner_id: int, territory_id: int
         return "rejected", "already_protected"
     if others:
         return "conflict", "competing_registration"
-    if not db.session.get(Partner, partner_id).covers(db.session.get(Territory, territory_id)):
+    if not covers(partner_id, territory_id):
         return "pending_review", "outside_territory"
     if not policy().auto_approve:
         return "pending_review", "awaiting_approval"

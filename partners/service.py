@@ -4,7 +4,8 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
-from sqlalchemy import String, func, literal, select, update
+from sqlalchemy import String, func, literal, or_, select, update
+from sqlalchemy.orm import aliased
 from sqlalchemy.exc import IntegrityError
 
 from partners.models import Partner, PriceTier, Territory, partner_territories
@@ -105,6 +106,19 @@ def update_territory(actor, territory: Territory, name: str, parent_code: str | 
         db.session.expire_all()
     record(actor, "territory.updated", territory, before, snapshot(territory, ("name", "path")))
     return territory
+
+
+def covers(partner_id: int, territory_id: int) -> bool:
+    """Whether the partner's territories include the territory or one of its ancestors (one query)."""
+    own, target = aliased(Territory), aliased(Territory)
+    return db.session.scalar(
+        select(literal(True))
+        .select_from(partner_territories.join(own, own.id == partner_territories.c.territory_id))
+        .join(target, target.id == territory_id)
+        .where(partner_territories.c.partner_id == partner_id,
+               or_(target.path == own.path, target.path.like(own.path + "/%")))
+        .limit(1)
+    ) is not None
 
 
 def territories_by_codes(codes: list[str], field: str = "territory_codes") -> list[Territory]:

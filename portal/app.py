@@ -57,13 +57,15 @@ def _psycopg3(url: str) -> str:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """SQLite: WAL so readers never block the writer, foreign keys enforced, and a
-    busy timeout so concurrent writers queue instead of failing at once."""
+    """SQLite: WAL so readers never block the writer, foreign keys enforced, a busy
+    timeout so concurrent writers queue instead of failing at once, synchronous=NORMAL
+    (safe with WAL: a power cut may lose the last commits, never corrupt) and a 64 MiB
+    page cache so sweeps over a million registrations stay in memory."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=30000", "synchronous=NORMAL",
+                       "cache_size=-65536"):
+            cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
 

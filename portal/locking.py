@@ -44,5 +44,7 @@ def hold(name: str) -> None:
         raise RuntimeError("take the lock before changing anything in the transaction")
     if session.get_bind().dialect.name == "sqlite":
         session.rollback()
-    insert_if_absent(NamedLock, name=name, taken=0)
-    session.execute(update(NamedLock).where(NamedLock.name == name).values(taken=NamedLock.taken + 1))
+    take = update(NamedLock).where(NamedLock.name == name).values(taken=NamedLock.taken + 1)
+    if session.execute(take).rowcount == 0:  # the first use of this name
+        insert_if_absent(NamedLock, name=name, taken=0)
+        session.execute(take)

@@ -1,5 +1,9 @@
 """SQL that SQLAlchemy spells differently per database."""
 
+import json
+
+from sqlalchemy import Integer, any_, bindparam, column, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -11,3 +15,17 @@ def insert_if_absent(model, **values) -> None:
     dialect = db.session.get_bind().dialect.name
     insert = sqlite_insert if dialect == "sqlite" else pg_insert
     db.session.execute(insert(model).values(**values).on_conflict_do_nothing())
+
+
+def json_object(**values):
+    """A JSON object built by the database from column expressions."""
+    build = func.json_object if db.session.get_bind().dialect.name == "sqlite" else func.json_build_object
+    return build(*[part for key, value in values.items() for part in (key, value)])
+
+
+def among(id_column, ids: list[int]):
+    """``id_column IN ids`` for any number of ids, as one bound parameter (a JSON
+    array on SQLite, an array on PostgreSQL) instead of one parameter per id."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return id_column.in_(select(column("value")).select_from(func.json_each(json.dumps(ids))))
+    return id_column == any_(bindparam("ids", ids, type_=ARRAY(Integer)))

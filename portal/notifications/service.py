@@ -8,13 +8,13 @@ from email.message import EmailMessage
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Select, func, literal, select, update
 
 from portal.auth.models import User
 from portal.errors import NotFound
 from portal.extensions import db
 from portal.notifications.models import Notification
-from portal.types import utcnow
+from portal.types import UTCDateTime, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -39,20 +39,20 @@ def notify(users: Iterable[User], kind: str, message: str | None = None, link: s
     return rows
 
 
-def notify_many(rows: list[dict], kind: str, now: datetime | None = None) -> int:
-    """One notification per row (``user_id``, ``link`` and the template's params), in a
-    single set-based insert: for jobs that tell thousands of people at once."""
-    template = current_app.extensions["portal.notifications"][kind]
-    now = now or utcnow()
-    values = []
-    with force_locale("en"):
-        for row in rows:
-            params = {k: v for k, v in row.items() if k not in ("user_id", "link")}
-            values.append({"user_id": row["user_id"], "kind": kind, "message": str(template) % params,
-                           "params": params, "link": row.get("link"), "created_at": now})
-    if values:
-        db.session.execute(insert(Notification), values)
-    return len(values)
+def notify_selected(kind: str, recipients: Select, now: datetime | None = None) -> None:
+    """One notification per row of ``recipients`` (columns ``user_id``, ``params``, ``link``),
+    inserted by the database in one statement: for jobs that tell thousands at once.
+    The text is rendered from ``params`` when read, in the reader's language."""
+    if kind not in current_app.extensions["portal.notifications"]:
+        raise KeyError(f"no template for notification kind {kind!r}")
+    rows = recipients.subquery()
+    db.session.execute(
+        Notification.__table__.insert().from_select(
+            ["user_id", "kind", "message", "params", "link", "created_at"],
+            select(rows.c.user_id, literal(kind), literal(""), rows.c.params, rows.c.link,
+                   literal(now or utcnow(), UTCDateTime)),
+        )
+    )
 
 
 def _send_email(recipients: list[str], text: str) -> None:
