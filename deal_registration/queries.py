@@ -26,6 +26,14 @@ def registrations_for(actor, status: str | None = None, q: str = "", page: int =
     return items, total
 
 
+def status_counts(actor) -> dict[str, int]:
+    """How many registrations the actor can see are in each status."""
+    query = select(DealRegistration.status, func.count()).group_by(DealRegistration.status)
+    if actor.is_partner:
+        query = query.where(DealRegistration.partner_id == actor.partner_id)
+    return dict(db.session.execute(query).all())
+
+
 def history_of(registration: DealRegistration) -> list[DealHistory]:
     return db.session.scalars(select(DealHistory).where(DealHistory.registration_id == registration.id)
                               .order_by(DealHistory.at, DealHistory.id)).all()

@@ -5,6 +5,8 @@ from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import func, select, text
 
+from deal_registration import queries as deal_queries
+from deal_registration import service as deal_service
 from partners.models import Partner
 from portal.audit import AuditEntry
 from portal.auth.decorators import login_required
@@ -24,9 +26,11 @@ def index():
 @bp.get("/dashboard")
 @login_required
 def dashboard():
+    deals = deal_queries.status_counts(current_user)
     if current_user.is_partner:
-        return render_template("dashboard_partner.html", partner=current_user.partner)
-    return render_template("dashboard_staff.html", figures=_staff_figures(), recent=_recent_audit())
+        return render_template("dashboard_partner.html", partner=current_user.partner, deals=deals)
+    return render_template("dashboard_staff.html", figures=_staff_figures(), recent=_recent_audit(), deals=deals,
+                           open_conflicts=len(deal_service.open_conflicts()))
 
 
 def _staff_figures() -> dict[str, int]:
