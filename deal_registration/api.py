@@ -139,7 +139,7 @@ class PolicyIO(Schema):
 
 @blp.post("/deal-registrations")
 @role_required(*PARTNER_ROLES)
-@blp.arguments(RegistrationIn)
+@blp.arguments(RegistrationIn())
 @blp.response(201, RegistrationOut)
 def register(data):
     """Register a deal; the decision follows API.md's order."""
@@ -150,7 +150,7 @@ def register(data):
 
 
 @blp.get("/deal-registrations")
-@blp.arguments(RegistrationQuery, location="query")
+@blp.arguments(RegistrationQuery(), location="query")
 @blp.response(200, RegistrationPage)
 def list_registrations(args):
     items, total = queries.registrations_for(current_user, args["status"], args["q"], args["page"], args["per_page"])
@@ -172,7 +172,7 @@ def history(registration_id):
 
 @blp.post("/deal-registrations/<int:registration_id>/approve")
 @role_required("channel_manager")
-@blp.arguments(NoteIn)
+@blp.arguments(NoteIn())
 @blp.response(200, StaffRegistrationOut)
 def approve(data, registration_id):
     registration = service.approve(current_user, registration_id, data["note"])
@@ -182,7 +182,7 @@ def approve(data, registration_id):
 
 @blp.post("/deal-registrations/<int:registration_id>/reject")
 @role_required("channel_manager")
-@blp.arguments(ReasonIn)
+@blp.arguments(ReasonIn())
 @blp.response(200, StaffRegistrationOut)
 def reject(data, registration_id):
     registration = service.reject(current_user, registration_id, data["reason"])
@@ -201,7 +201,7 @@ def withdraw(registration_id):
 
 @blp.post("/deal-registrations/<int:registration_id>/close")
 @role_required(*PARTNER_ROLES)
-@blp.arguments(CloseIn)
+@blp.arguments(CloseIn())
 @blp.response(200, RegistrationOut)
 def close(data, registration_id):
     registration = service.close(current_user, registration_id, data["outcome"])
@@ -213,7 +213,7 @@ def close(data, registration_id):
 
 @blp.post("/deal-registrations/<int:registration_id>/extension-requests")
 @role_required(*PARTNER_ROLES)
-@blp.arguments(ReasonIn)
+@blp.arguments(ReasonIn())
 @blp.response(201, RequestOut)
 def request_extension(data, registration_id):
     extension = protection.request_extension(current_user, registration_id, data["reason"])
@@ -248,7 +248,7 @@ def reject_extension(extension_id):
 
 @blp.post("/deal-registrations/<int:registration_id>/appeal")
 @role_required(*PARTNER_ROLES)
-@blp.arguments(ReasonIn)
+@blp.arguments(ReasonIn())
 @blp.response(201, RequestOut)
 def appeal(data, registration_id):
     """Appeal a rejection (``already_protected`` or ``lost_conflict``), once."""
@@ -266,7 +266,7 @@ def pending_appeals():
 
 @blp.post("/deal-appeals/<int:appeal_id>/overturn")
 @role_required("channel_manager")
-@blp.arguments(ReasonIn)
+@blp.arguments(ReasonIn())
 @blp.response(200, RequestOut)
 def overturn(data, appeal_id):
     decided = protection.overturn(current_user, appeal_id, data["reason"])
@@ -276,7 +276,7 @@ def overturn(data, appeal_id):
 
 @blp.post("/deal-appeals/<int:appeal_id>/dismiss")
 @role_required("channel_manager")
-@blp.arguments(ReasonIn)
+@blp.arguments(ReasonIn())
 @blp.response(200, RequestOut)
 def dismiss(data, appeal_id):
     decided = protection.dismiss(current_user, appeal_id, data["reason"])
@@ -288,7 +288,7 @@ def dismiss(data, appeal_id):
 
 @blp.get("/deal-conflicts")
 @role_required("channel_manager")
-@blp.arguments(ConflictQuery, location="query")
+@blp.arguments(ConflictQuery(), location="query")
 @blp.response(200, ConflictOut(many=True))
 def conflicts(args):
     return service.open_conflicts()
@@ -296,7 +296,7 @@ def conflicts(args):
 
 @blp.post("/deal-conflicts/<int:conflict_id>/resolve")
 @role_required("channel_manager")
-@blp.arguments(ResolveIn)
+@blp.arguments(ResolveIn())
 @blp.response(200, ConflictOut)
 def resolve(data, conflict_id):
     conflict = service.resolve_conflict(current_user, conflict_id, data["winner_id"], data["reason"])
@@ -312,7 +312,7 @@ def get_policy():
 
 @blp.put("/deal-policy")
 @role_required("channel_manager")
-@blp.arguments(PolicyIO)
+@blp.arguments(PolicyIO())
 @blp.response(200, PolicyIO)
 def put_policy(data):
     updated = service.update_policy(current_user, **data)

@@ -120,7 +120,7 @@ def me():
 
 @blp.post("/territories")
 @role_required("channel_manager")
-@blp.arguments(TerritoryIn)
+@blp.arguments(TerritoryIn())
 @blp.response(201, TerritoryOut)
 def create_territory(data):
     territory = service.create_territory(current_user, data["code"], data["name"], data["parent_code"])
@@ -142,7 +142,7 @@ def list_tiers():
 
 @blp.put("/price-tiers/<code>")
 @role_required("channel_manager")
-@blp.arguments(TierIn)
+@blp.arguments(TierIn())
 @blp.response(200, TierOut)
 def put_tier(data, code):
     tier = service.put_tier(current_user, code, data["discount_percent"], data.get("name"))
@@ -152,7 +152,7 @@ def put_tier(data, code):
 
 @blp.post("/partners")
 @role_required("channel_manager")
-@blp.arguments(PartnerIn)
+@blp.arguments(PartnerIn())
 @blp.response(201, PartnerOut)
 def create_partner(data):
     partner = service.create_partner(current_user, data["name"], data["tier"], data["territory_codes"],
@@ -163,7 +163,7 @@ def create_partner(data):
 
 @blp.get("/partners")
 @role_required(*STAFF_ROLES)
-@blp.arguments(PartnerQuery, location="query")
+@blp.arguments(PartnerQuery(), location="query")
 @blp.response(200, PartnerPage)
 def list_partners(args):
     def render() -> bytes:
@@ -181,7 +181,7 @@ def get_partner(partner_id):
 
 @blp.patch("/partners/<int:partner_id>")
 @role_required("channel_manager")
-@blp.arguments(PartnerPatch)
+@blp.arguments(PartnerPatch())
 @blp.response(200, PartnerOut)
 def patch_partner(data, partner_id):
     service.update_partner(current_user, service.get_partner(current_user, partner_id), **data)
@@ -198,7 +198,7 @@ def partner_users(partner_id):
 
 
 @blp.post("/users")
-@blp.arguments(UserIn)
+@blp.arguments(UserIn())
 @blp.response(201, UserOut)
 def create_user(data):
     user = accounts.create_user(current_user, data["email"], data["password"], data["role"],
@@ -208,7 +208,7 @@ def create_user(data):
 
 
 @blp.patch("/users/<int:user_id>")
-@blp.arguments(UserPatch)
+@blp.arguments(UserPatch())
 @blp.response(200, UserOut)
 def patch_user(data, user_id):
     user = accounts.update_user(current_user, accounts.get_user(current_user, user_id), **data)

@@ -23,7 +23,7 @@ class TokenOut(ma.Schema):
 
 
 @blp.post("/auth/tokens")
-@blp.arguments(Credentials)
+@blp.arguments(Credentials())
 @blp.response(201, TokenOut)
 def create_token(credentials):
     """Sign in and get a token; wrong credentials 401, repeated failures 429."""

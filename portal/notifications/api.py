@@ -24,7 +24,7 @@ class NotificationQuery(Schema):
 
 
 @blp.get("/notifications")
-@blp.arguments(NotificationQuery, location="query")
+@blp.arguments(NotificationQuery(), location="query")
 @blp.response(200, NotificationOut(many=True))
 def list_notifications(args):
     """The caller's notifications, newest first."""
