@@ -12,7 +12,6 @@ portal_bench, created if missing).
 """
 
 import argparse
-import io
 import os
 import random
 import statistics

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from portal.extensions import db
 from portal.types import Money, Percent, UTCDateTime, utcnow
@@ -127,12 +127,10 @@ class DealHistory(db.Model):
     actor = relationship("User", lazy="joined")
 
 
-class ExtensionRequest(db.Model):
-    __tablename__ = "deal_extension_requests"
-    __table_args__ = (CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status_known"),)
+class PartnerRequest:
+    """What extension requests and appeals share: a partner asks, a channel manager decides."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    registration_id: Mapped[int] = mapped_column(ForeignKey("deal_registrations.id"), index=True)
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
@@ -140,23 +138,26 @@ class ExtensionRequest(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    registration: Mapped[DealRegistration] = relationship(lazy="joined")
+    @declared_attr
+    def registration(cls) -> Mapped[DealRegistration]:
+        return relationship(DealRegistration, lazy="joined")
+
+    def decide(self, status: str, actor, now: datetime) -> None:
+        self.status, self.decided_at, self.decided_by_id = status, now, actor.id
 
 
-class DealAppeal(db.Model):
+class ExtensionRequest(PartnerRequest, db.Model):
+    __tablename__ = "deal_extension_requests"
+    __table_args__ = (CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status_known"),)
+
+    registration_id: Mapped[int] = mapped_column(ForeignKey("deal_registrations.id"), index=True)
+
+
+class DealAppeal(PartnerRequest, db.Model):
     """A rejected partner's one appeal; overturning it moves protection to the appellant."""
 
     __tablename__ = "deal_appeals"
     __table_args__ = (CheckConstraint("status IN ('pending', 'overturned', 'dismissed')", name="status_known"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     registration_id: Mapped[int] = mapped_column(ForeignKey("deal_registrations.id"), unique=True)
-    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    reason: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decision_note: Mapped[str] = mapped_column(Text, default="")
-
-    registration: Mapped[DealRegistration] = relationship(lazy="joined")

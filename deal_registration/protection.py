@@ -8,8 +8,17 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from deal_registration.models import DealAppeal, ExtensionRequest
-from deal_registration.service import (get_registration, lock_deal, locked_registration, log, notify_managers,
-                                       policy, protect, require_owner, same_deal, transition)
+from deal_registration.service import (
+    get_registration,
+    locked_registration,
+    log,
+    notify_managers,
+    policy,
+    protect,
+    require_owner,
+    same_deal,
+    transition,
+)
 from portal.errors import DomainError, NotFound, ValidationFailed
 from portal.extensions import db
 from portal.types import utcnow
@@ -42,20 +51,21 @@ def request_extension(actor, registration_id: int, reason: str, now: datetime | 
     return extension
 
 
-def _pending_extension(extension_id: int, actor) -> ExtensionRequest:
-    extension = db.session.get(ExtensionRequest, extension_id)
-    if extension is None:
+def _pending(model, request_id: int, actor):
+    """A pending extension request or appeal, re-read under its deal's lock."""
+    found = db.session.get(model, request_id)
+    if found is None:
         raise NotFound()
-    locked_registration(extension.registration_id, actor)
-    db.session.refresh(extension)
-    if extension.status != "pending":
+    locked_registration(found.registration_id, actor)
+    db.session.refresh(found)
+    if found.status != "pending":
         raise DomainError("invalid_state", _("This request is already decided."))
-    return extension
+    return found
 
 
 def approve_extension(actor, extension_id: int, now: datetime | None = None) -> ExtensionRequest:
     now = now or utcnow()
-    extension = _pending_extension(extension_id, actor)
+    extension = _pending(ExtensionRequest, extension_id, actor)
     registration = extension.registration
     if not registration.protects(now):
         raise DomainError("invalid_state", _("The registration is no longer under protection."))
@@ -63,15 +73,15 @@ def approve_extension(actor, extension_id: int, now: datetime | None = None) -> 
     registration.protection_expires_at += timedelta(days=days)
     registration.extensions_used += 1
     registration.reminded_days = None  # the reminders start over for the new end
-    extension.status, extension.decided_at, extension.decided_by_id = "approved", now, actor.id
+    extension.decide("approved", actor, now)
     log(registration, registration.status, actor, "extended", now, _("+%(days)d days", days=days), "deal.extended")
     return extension
 
 
 def reject_extension(actor, extension_id: int, now: datetime | None = None) -> ExtensionRequest:
     now = now or utcnow()
-    extension = _pending_extension(extension_id, actor)
-    extension.status, extension.decided_at, extension.decided_by_id = "rejected", now, actor.id
+    extension = _pending(ExtensionRequest, extension_id, actor)
+    extension.decide("rejected", actor, now)
     log(extension.registration, extension.registration.status, actor, "extension_rejected", now,
         notice="deal.extension_rejected")
     return extension
@@ -103,35 +113,25 @@ def appeal(actor, registration_id: int, reason: str, now: datetime | None = None
     return appeal
 
 
-def _pending_appeal(appeal_id: int, actor) -> DealAppeal:
-    found = db.session.get(DealAppeal, appeal_id)
-    if found is None:
-        raise NotFound()
-    lock_deal(found.registration.product_line)
-    db.session.refresh(found)
-    db.session.refresh(found.registration)
-    if found.status != "pending":
-        raise DomainError("invalid_state", _("This appeal is already decided."))
-    return found
-
-
 def overturn(actor, appeal_id: int, note: str, now: datetime | None = None) -> DealAppeal:
     """Move protection to the appellant; whoever held it loses it, with history on both."""
     note, now = _reason(note), now or utcnow()
-    decided = _pending_appeal(appeal_id, actor)
+    decided = _pending(DealAppeal, appeal_id, actor)
     appellant = decided.registration
     for holder, _why in same_deal(appellant, now):
         if holder.partner_id != appellant.partner_id and holder.protects(now):
             transition(holder, "rejected", actor, "protection_moved", now, note, reason="protection_moved")
     protect(appellant, actor, now, "appeal_overturned", note)
-    decided.status, decided.decided_at, decided.decided_by_id, decided.decision_note = "overturned", now, actor.id, note
+    decided.decide("overturned", actor, now)
+    decided.decision_note = note
     return decided
 
 
 def dismiss(actor, appeal_id: int, note: str, now: datetime | None = None) -> DealAppeal:
     note, now = _reason(note), now or utcnow()
-    decided = _pending_appeal(appeal_id, actor)
-    decided.status, decided.decided_at, decided.decided_by_id, decided.decision_note = "dismissed", now, actor.id, note
+    decided = _pending(DealAppeal, appeal_id, actor)
+    decided.decide("dismissed", actor, now)
+    decided.decision_note = note
     log(decided.registration, decided.registration.status, actor, "appeal_dismissed", now, note,
         notice="deal.appeal_dismissed")
     return decided

@@ -6,13 +6,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from partners.models import Partner
+from partners.service import flush_unique
 from portal.audit import record, snapshot
 from portal.auth.models import User
 from portal.auth.roles import PARTNER_ROLES, ROLES, may_create_user, may_manage_users_of
 from portal.auth.service import check_password_strength, hash_password, normalise_email
 from portal.errors import Forbidden, NotFound, ValidationFailed
 from portal.extensions import db
-from partners.service import flush_unique
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 USER_FIELDS = ("email", "name", "role", "partner_id", "active")

@@ -2,8 +2,16 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, SelectChoice, DecimalField, EmailField, PasswordField, SelectField,
-                     SelectMultipleField, StringField)
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal.auth.roles import PARTNER_ROLES, ROLE_LABELS, STAFF_ROLES

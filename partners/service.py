@@ -5,8 +5,8 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from sqlalchemy import String, func, literal, or_, select, update
-from sqlalchemy.orm import aliased
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from partners.models import Partner, PriceTier, Territory, partner_territories
 from portal import cache

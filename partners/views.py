@@ -6,8 +6,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from partners import accounts, service
-from partners.forms import (PartnerForm, TerritoryEditForm, TerritoryForm, TierForm, UserEditForm,
-                            UserForm, role_choices)
+from partners.forms import PartnerForm, TerritoryEditForm, TerritoryForm, TierForm, UserEditForm, UserForm, role_choices
 from portal.audit import entries_for
 from portal.auth.decorators import role_required
 from portal.auth.roles import PARTNER_ROLES, STAFF_ROLES

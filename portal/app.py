@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from portal import config as config_module
 from portal import errors, i18n, security
-from portal.extensions import api, babel, csrf, db, login_manager, migrate
+from portal.extensions import api, babel, csrf, db, migrate
 
 DOMAINS = ("partners", "catalog", "orders", "deal_registration", "enablement")
 

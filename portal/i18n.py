@@ -6,7 +6,6 @@ from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_currency, format_date, format_datetime, format_decimal
 from flask_login import current_user
 
-
 # Accept-Language tags that mean one of our two catalogs.
 ACCEPTED_TAGS = ["en", "en-US", "en-GB", "zh", "zh-CN", "zh-Hans", "zh-SG", "zh-Hans-CN"]
 

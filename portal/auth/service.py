@@ -3,11 +3,10 @@
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from functools import cache
-
 from sqlalchemy import bindparam, delete, func, or_, select
 from sqlalchemy.orm import lazyload
 from werkzeug.security import check_password_hash, generate_password_hash

@@ -2,7 +2,14 @@
 
 import pytest
 
-from deal_registration.matching import Customer, blocking_keys, match, normalise_domain, normalise_name, normalise_tax_id
+from deal_registration.matching import (
+    Customer,
+    blocking_keys,
+    match,
+    normalise_domain,
+    normalise_name,
+    normalise_tax_id,
+)
 
 
 @pytest.mark.parametrize("raw,normalised", [
