@@ -22,8 +22,8 @@ from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).parent.parent
 BIN = Path(sys.executable).parent
-DURATION = float(os.environ.get("BENCH_SECONDS", "4"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+DURATION = float(os.environ.get("BENCH_SECONDS", "3"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 CLIENT_PROCESSES, CLIENT_THREADS = 2, 4
 TARGET_RATIO = 0.5
 
