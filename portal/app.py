@@ -20,7 +20,7 @@ def create_app(config=None) -> Flask:
     configure(app, config)
     register_extensions(app)
     register_blueprints(app)
-    register_jobs(app)
+    register_domain_hooks(app)
     errors.register_error_handlers(app)
     register_template_context(app)
     register_commands(app)
@@ -102,15 +102,18 @@ def register_blueprints(app: Flask) -> None:
         csrf.exempt(blueprint)  # bearer tokens, never cookies: see portal.security
 
 
-def register_jobs(app: Flask) -> None:
-    """Collect each domain's ``JOBS`` (name → function) and ``NOTIFICATIONS`` (kind →
-    message template) into the app's registries."""
+def register_domain_hooks(app: Flask) -> None:
+    """Collect what each domain plugs into the portal: ``JOBS`` (name → function),
+    ``NOTIFICATIONS`` (kind → message template) and ``DASHBOARD_PANELS`` (user → HTML)."""
+    from deal_registration.dashboard import DASHBOARD_PANELS as deal_panels
     from deal_registration.jobs import JOBS as deal_jobs
     from deal_registration.notices import NOTIFICATIONS as deal_notifications
+    from partners.dashboard import DASHBOARD_PANELS as partner_panels
     from portal.auth.jobs import JOBS as auth_jobs
 
     app.extensions["portal.jobs"] = {**auth_jobs, **deal_jobs}
     app.extensions["portal.notifications"] = {**deal_notifications}
+    app.extensions["portal.dashboard"] = [*partner_panels, *deal_panels]
 
 
 def register_template_context(app: Flask) -> None:

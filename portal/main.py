@@ -3,11 +3,9 @@
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import func, select, text
+from markupsafe import Markup
+from sqlalchemy import select, text
 
-from deal_registration import queries as deal_queries
-from deal_registration import service as deal_service
-from partners.models import Partner
 from portal.audit import AuditEntry
 from portal.auth.decorators import login_required
 from portal.auth.roles import ROLE_LABELS
@@ -26,21 +24,15 @@ def index():
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    deals = deal_queries.status_counts(current_user)
-    if current_user.is_partner:
-        return render_template("dashboard_partner.html", partner=current_user.partner, deals=deals)
-    return render_template("dashboard_staff.html", figures=_staff_figures(), recent=_recent_audit(), deals=deals,
-                           open_conflicts=len(deal_service.open_conflicts()))
-
-
-def _staff_figures() -> dict[str, int]:
-    rows = db.session.execute(select(Partner.status, func.count()).group_by(Partner.status)).all()
-    counts = dict(rows)
-    return {"active": counts.get("active", 0), "suspended": counts.get("suspended", 0)}
+    """Each domain contributes a panel (its ``DASHBOARD_PANELS``); staff also see recent changes."""
+    panels = [Markup(panel(current_user)) for panel in current_app.extensions["portal.dashboard"]]
+    recent = None if current_user.is_partner else _recent_audit()
+    return render_template("dashboard.html", panels=panels, recent=recent)
 
 
 def _recent_audit(limit: int = 10) -> list[AuditEntry]:
-    return db.session.scalars(select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)).all()
+    return db.session.scalars(
+        select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)).all()
 
 
 @bp.get("/docs/api")

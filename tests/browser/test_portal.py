@@ -47,7 +47,7 @@ def test_manager_creates_a_partner(page, live_server, make_user, make_tier, make
     make_territory("CN", "China")
     make_territory("SH", "Shanghai", parent="CN")
     sign_in(page, live_server, make_user("channel_manager").email)
-    page.get_by_role("link", name="Partners").click()
+    page.get_by_role("link", name="Partners", exact=True).click()
     page.get_by_role("link", name="New partner").click()
     page.get_by_label("Name").fill("Jiangnan Solutions")
     page.get_by_label("Territories").select_option("SH")
