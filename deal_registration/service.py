@@ -20,6 +20,7 @@ from deal_registration.models import DealConflict, DealHistory, DealPolicy, Deal
 from partners.models import Territory
 from partners.service import covers, parse_amount, territory_by_code
 from portal import locking
+from portal.codes import PRODUCT_LINE
 from portal.audit import record, snapshot
 from portal.auth.models import User
 from portal.errors import DomainError, NotFound, ValidationFailed
@@ -28,7 +29,6 @@ from portal.notifications.service import notify
 from portal.sql import insert_if_absent
 from portal.types import utcnow
 
-PRODUCT_LINE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 POLICY_FIELDS = ("protection_days", "extension_days", "max_extensions", "auto_approve", "name_match_threshold",
                  "deal_discount_percent")
 _OPEN = text("status IN ('pending_review', 'conflict', 'approved')")  # the partial indexes' predicate

@@ -85,6 +85,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from catalog.api import blp as catalog_api
     from deal_registration.api import blp as deals_api
     from deal_registration.views import bp as deals_views
     from partners.api import blp as partners_api
@@ -97,7 +98,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (main_views, auth_views, notifications_views, partners_views, deals_views):
         app.register_blueprint(blueprint)
-    for blueprint in (auth_api, notifications_api, partners_api, deals_api):
+    for blueprint in (auth_api, notifications_api, partners_api, catalog_api, deals_api):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens, never cookies: see portal.security
 

@@ -106,10 +106,11 @@ def make_tier(app):
 @pytest.fixture
 def make_partner(app, make_tier, make_territory):
     def make(name="Acme Systems", tier="gold", territories=("CN",), credit_limit="10000.00", status="active"):
-        make_tier(tier)
         for code in territories:
             make_territory(code)
         with app.app_context():
+            if partner_service.tier_by_code(tier) is None:
+                make_tier(tier)
             partner = partner_service.create_partner(None, name, tier, list(territories), credit_limit)
             if status != "active":
                 partner_service.update_partner(None, partner, status=status)

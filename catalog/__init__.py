@@ -1,0 +1,1 @@
+"""The catalog: products, partner pricing and live stock per warehouse."""

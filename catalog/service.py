@@ -1,0 +1,146 @@
+"""Products, stock and the partner's view of them (flush, never commit)."""
+
+import re
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, func, or_, select, update
+
+from catalog import pricing
+from catalog.models import Product, StockLevel, StockMovement, TierOverride, Warehouse
+from partners.models import Partner
+from partners.service import flush_unique, parse_amount
+from portal.audit import record, snapshot
+from portal.codes import PRODUCT_LINE
+from portal.errors import DomainError, NotFound, ValidationFailed
+from portal.extensions import db
+from portal.sql import insert_if_absent
+
+PRODUCT_FIELDS = ("sku", "name", "name_zh", "description", "description_zh", "product_line", "list_price",
+                  "currency", "active")
+
+
+def _checked(values: dict) -> dict:
+    """Field rules shared by create and update; raises one 422 naming every bad field."""
+    errors, clean = {}, dict(values)
+    if "product_line" in values and not PRODUCT_LINE.match(values["product_line"] or ""):
+        errors["product_line"] = _("Use 1 to 40 letters, digits, '-' or '_'.")
+    if "list_price" in values:
+        try:
+            clean["list_price"] = parse_amount(values["list_price"], "list_price")
+        except ValidationFailed as error:
+            errors.update(error.fields)
+    if "currency" in values and not re.fullmatch(r"[A-Za-z]{3}", values["currency"] or ""):
+        errors["currency"] = _("Use a three-letter currency code.")
+    if "name" in values and not (values["name"] or "").strip():
+        errors["name"] = _("This field is required.")
+    if errors:
+        raise ValidationFailed(errors)
+    if "currency" in clean:
+        clean["currency"] = clean["currency"].upper()
+    return clean
+
+
+def create_product(actor, **values) -> Product:
+    if not (values.get("sku") or "").strip():
+        raise ValidationFailed({"sku": _("This field is required.")})
+    product = Product(**_checked(values))
+    db.session.add(product)
+    flush_unique("sku_taken", _("A product with this SKU exists already."))
+    record(actor, "product.created", product, after=snapshot(product, PRODUCT_FIELDS))
+    return product
+
+
+def get_product(sku: str, *, include_inactive: bool = True) -> Product:
+    product = db.session.scalar(select(Product).where(Product.sku == sku))
+    if product is None or not (product.active or include_inactive):
+        raise NotFound()
+    return product
+
+
+def update_product(actor, sku: str, **values) -> Product:
+    product = get_product(sku)
+    before = snapshot(product, PRODUCT_FIELDS)
+    for field, value in _checked(values).items():
+        setattr(product, field, value)
+    db.session.flush()
+    record(actor, "product.updated", product, before, snapshot(product, PRODUCT_FIELDS))
+    return product
+
+
+def set_stock(actor, sku: str, warehouse_code: str, on_hand: int, reason: str = "erp_sync") -> StockLevel:
+    """Set on hand; refused (409 ``below_reserved``) under what orders have reserved."""
+    if on_hand < 0:
+        raise ValidationFailed({"on_hand": _("Enter a number that is zero or more.")})
+    product = get_product(sku)
+    warehouse = _warehouse(warehouse_code)
+    insert_if_absent(StockLevel, product_id=product.id, warehouse_id=warehouse.id, on_hand=0, reserved=0)
+    level = db.session.scalar(select(StockLevel).where(StockLevel.product_id == product.id,
+                                                       StockLevel.warehouse_id == warehouse.id))
+    previous = level.on_hand
+    changed = db.session.execute(
+        update(StockLevel).where(StockLevel.id == level.id, StockLevel.reserved <= on_hand)
+        .values(on_hand=on_hand).execution_options(synchronize_session=False)
+    ).rowcount
+    if not changed:
+        raise DomainError("below_reserved", _("On hand cannot be less than what orders have reserved."))
+    db.session.add(StockMovement(product_id=product.id, warehouse_id=warehouse.id, on_hand_change=on_hand - previous,
+                                 reason=reason, actor_id=getattr(actor, "id", None)))
+    db.session.refresh(level)
+    return level
+
+
+def _warehouse(code: str) -> Warehouse:
+    code = (code or "").strip()
+    if not code or len(code) > 32:
+        raise ValidationFailed({"warehouse_code": _("Use 1 to 32 characters.")})
+    insert_if_absent(Warehouse, code=code, name=code)
+    return db.session.scalar(select(Warehouse).where(Warehouse.code == code))
+
+
+def tier_of(user) -> tuple[int | None, Decimal]:
+    """The caller's tier id and discount; staff price at list."""
+    if not user.is_partner:
+        return None, Decimal(0)
+    partner = db.session.get(Partner, user.partner_id)
+    return partner.tier_id, partner.tier.discount_percent
+
+
+def browse(user, q: str = "", product_line: str | None = None, in_stock: bool = False,
+           page: int = 1, per_page: int = 50) -> tuple[list[dict], int]:
+    """A page of products with the caller's net price and availability, in one statement."""
+    tier_id, discount = tier_of(user)
+    available = (select(StockLevel.product_id, func.sum(StockLevel.on_hand - StockLevel.reserved).label("available"))
+                 .group_by(StockLevel.product_id).subquery())
+    query = (
+        select(Product.id, Product.sku, Product.name, Product.name_zh, Product.product_line, Product.list_price,
+               Product.currency, Product.active, TierOverride.discount_percent.label("override"),
+               func.coalesce(available.c.available, 0).label("available"), func.count().over().label("total"))
+        .outerjoin(available, available.c.product_id == Product.id)
+        .outerjoin(TierOverride, and_(TierOverride.product_id == Product.id, TierOverride.tier_id == tier_id))
+    )
+    if user.is_partner:
+        query = query.where(Product.active.is_(True))
+    if q:
+        like = f"%{q.strip()}%"
+        query = query.where(or_(Product.sku.ilike(like), Product.name.ilike(like), Product.name_zh.ilike(like),
+                                Product.description.ilike(like), Product.description_zh.ilike(like)))
+    if product_line:
+        query = query.where(Product.product_line == product_line)
+    if in_stock:
+        query = query.where(available.c.available > 0)
+    rows = db.session.execute(query.order_by(Product.sku).limit(per_page).offset((page - 1) * per_page)).mappings()
+    items, total = [], 0
+    for row in rows:
+        total = row["total"]
+        items.append({**row, "net_price": pricing.unit_price(row["list_price"], discount, 1, row["override"])})
+    return items, total
+
+
+def product_for(user, sku: str) -> tuple[Product, Decimal, list[StockLevel]]:
+    """One product as the caller sees it: net price and stock per warehouse."""
+    product = get_product(sku, include_inactive=not user.is_partner)
+    tier_id, discount = tier_of(user)
+    override = next((o.discount_percent for o in product.tier_overrides if o.tier_id == tier_id), None)
+    breaks = [(b.min_quantity, b.extra_percent) for b in product.volume_breaks]
+    return product, pricing.unit_price(product.list_price, discount, 1, override, breaks), product.stock
