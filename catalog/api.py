@@ -34,6 +34,7 @@ class ProductPatch(Schema):
     description = Text(validate=ma.validate.Length(max=20000))
     description_zh = Text(validate=ma.validate.Length(max=20000))
     active = ma.fields.Boolean()
+    category = Text(allow_none=True)
 
 
 class StockIn(Schema):
@@ -42,6 +43,7 @@ class StockIn(Schema):
 
 class ProductOut(ma.Schema):
     sku = Text()
+    category = Text(allow_none=True)
     name = Text()
     name_zh = Text()
     product_line = Text()
@@ -75,11 +77,14 @@ class ProductPage(ma.Schema):
 class ProductQuery(PageArgs):
     q = Text(load_default="")
     product_line = Text(load_default=None)
+    category = Text(load_default=None)
     in_stock = ma.fields.Boolean(load_default=False)
+    sort = Text(load_default="sku", validate=ma.validate.OneOf(["sku", "name", "price"]))
 
 
 def _item(row: dict) -> dict:
     return {"sku": row["sku"], "name": row["name"], "name_zh": row["name_zh"], "product_line": row["product_line"],
+            "category": row["category"],
             "list_price": money(row["list_price"]), "net_price": money(row["net_price"]),
             "currency": row["currency"], "available": int(row["available"])}
 
@@ -89,6 +94,7 @@ def _detail(sku: str) -> dict:
     levels = [{"warehouse_code": s.warehouse.code, "on_hand": s.on_hand, "reserved": s.reserved,
                "available": s.available} for s in stock]
     return {**_item({"sku": product.sku, "name": product.name, "name_zh": product.name_zh,
+                     "category": product.category.path if product.category else None,
                      "product_line": product.product_line, "list_price": product.list_price, "net_price": net_price,
                      "currency": product.currency, "available": sum(level["available"] for level in levels)}),
             "description": product.description, "description_zh": product.description_zh,
@@ -100,7 +106,6 @@ def _detail(sku: str) -> dict:
 @blp.arguments(ProductIn())
 @blp.response(201, ProductDetailOut)
 def create_product(data):
-    data.pop("category", None)
     product = service.create_product(current_user, **data)
     db.session.commit()
     return json_rows(_detail(product.sku), 201)
@@ -131,8 +136,7 @@ def put_stock(data, sku, warehouse_code):
 @blp.arguments(ProductQuery(), location="query")
 @blp.response(200, ProductPage)
 def list_products(args):
-    items, total = service.browse(current_user, args["q"], args["product_line"], args["in_stock"], args["page"],
-                                  args["per_page"])
+    items, total = service.browse(current_user, **args)
     return json_rows({"items": [_item(row) for row in items], "page": args["page"], "per_page": args["per_page"],
                       "total": total})
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select, update
 
 from catalog import pricing
-from catalog.models import Product, StockLevel, StockMovement, TierOverride, Warehouse
+from catalog.models import Category, Product, StockLevel, StockMovement, TierOverride, Warehouse
 from partners.models import Partner
 from partners.service import flush_unique, parse_amount
 from portal.audit import record, snapshot
@@ -41,10 +41,29 @@ def _checked(values: dict) -> dict:
     return clean
 
 
+def category_at(path: str | None) -> Category | None:
+    """The category at ``"Networking/Switches"``, creating the missing nodes (ERP feeds send paths)."""
+    names = [part.strip() for part in (path or "").split("/") if part.strip()]
+    parent = None
+    for depth in range(len(names)):
+        code = "/".join(names[: depth + 1])
+        if len(code) > 400:
+            raise ValidationFailed({"category": _("The category path is too long.")})
+        insert_if_absent(Category, code=code, name=names[depth], name_zh="", path=code,
+                         parent_id=parent.id if parent else None)
+        parent = db.session.scalar(select(Category).where(Category.code == code))
+    return parent
+
+
+def all_categories() -> list[Category]:
+    return db.session.scalars(select(Category).order_by(Category.path)).all()
+
+
 def create_product(actor, **values) -> Product:
     if not (values.get("sku") or "").strip():
         raise ValidationFailed({"sku": _("This field is required.")})
-    product = Product(**_checked(values))
+    category = category_at(values.pop("category", None))
+    product = Product(**_checked(values), category=category)
     db.session.add(product)
     flush_unique("sku_taken", _("A product with this SKU exists already."))
     record(actor, "product.created", product, after=snapshot(product, PRODUCT_FIELDS))
@@ -61,6 +80,8 @@ def get_product(sku: str, *, include_inactive: bool = True) -> Product:
 def update_product(actor, sku: str, **values) -> Product:
     product = get_product(sku)
     before = snapshot(product, PRODUCT_FIELDS)
+    if "category" in values:
+        product.category = category_at(values.pop("category"))
     for field, value in _checked(values).items():
         setattr(product, field, value)
     db.session.flush()
@@ -106,17 +127,22 @@ def tier_of(user) -> tuple[int | None, Decimal]:
     return partner.tier_id, partner.tier.discount_percent
 
 
-def browse(user, q: str = "", product_line: str | None = None, in_stock: bool = False,
-           page: int = 1, per_page: int = 50) -> tuple[list[dict], int]:
+SORTS = {"sku": Product.sku, "name": Product.name, "price": Product.list_price}
+
+
+def browse(user, q: str = "", product_line: str | None = None, in_stock: bool = False, page: int = 1,
+           per_page: int = 50, category: str | None = None, sort: str = "sku") -> tuple[list[dict], int]:
     """A page of products with the caller's net price and availability, in one statement."""
     tier_id, discount = tier_of(user)
     available = (select(StockLevel.product_id, func.sum(StockLevel.on_hand - StockLevel.reserved).label("available"))
                  .group_by(StockLevel.product_id).subquery())
     query = (
         select(Product.id, Product.sku, Product.name, Product.name_zh, Product.product_line, Product.list_price,
-               Product.currency, Product.active, TierOverride.discount_percent.label("override"),
+               Product.currency, Product.active, Category.path.label("category"),
+               TierOverride.discount_percent.label("override"),
                func.coalesce(available.c.available, 0).label("available"), func.count().over().label("total"))
         .outerjoin(available, available.c.product_id == Product.id)
+        .outerjoin(Category, Category.id == Product.category_id)
         .outerjoin(TierOverride, and_(TierOverride.product_id == Product.id, TierOverride.tier_id == tier_id))
     )
     if user.is_partner:
@@ -129,7 +155,11 @@ def browse(user, q: str = "", product_line: str | None = None, in_stock: bool = 
         query = query.where(Product.product_line == product_line)
     if in_stock:
         query = query.where(available.c.available > 0)
-    rows = db.session.execute(query.order_by(Product.sku).limit(per_page).offset((page - 1) * per_page)).mappings()
+    if category:
+        query = query.where(or_(Category.path == category, Category.path.startswith(category + "/", autoescape=True)))
+    order = SORTS.get(sort, Product.sku)
+    rows = db.session.execute(query.order_by(order, Product.sku).limit(per_page).offset((page - 1) * per_page)
+                              ).mappings()
     items, total = [], 0
     for row in rows:
         total = row["total"]
@@ -144,3 +174,21 @@ def product_for(user, sku: str) -> tuple[Product, Decimal, list[StockLevel]]:
     override = next((o.discount_percent for o in product.tier_overrides if o.tier_id == tier_id), None)
     breaks = [(b.min_quantity, b.extra_percent) for b in product.volume_breaks]
     return product, pricing.unit_price(product.list_price, discount, 1, override, breaks), product.stock
+
+
+def prices_by_tier(product: Product, tiers) -> list[tuple]:
+    """(tier, unit price at quantity 1, price at each volume break) for the staff's side-by-side view."""
+    overrides = {o.tier_id: o.discount_percent for o in product.tier_overrides}
+    breaks = [(b.min_quantity, b.extra_percent) for b in product.volume_breaks]
+    return [(tier, pricing.unit_price(product.list_price, tier.discount_percent, 1, overrides.get(tier.id)),
+             [pricing.unit_price(product.list_price, tier.discount_percent, minimum, overrides.get(tier.id), breaks)
+              for minimum, _extra in breaks]) for tier in tiers]
+
+
+def break_prices(user, product: Product) -> list[tuple[int, Decimal, Decimal]]:
+    """(minimum quantity, extra percent, the caller's unit price there) for each volume break."""
+    tier_id, discount = tier_of(user)
+    override = next((o.discount_percent for o in product.tier_overrides if o.tier_id == tier_id), None)
+    breaks = [(b.min_quantity, b.extra_percent) for b in product.volume_breaks]
+    return [(minimum, extra, pricing.unit_price(product.list_price, discount, minimum, override, breaks))
+            for minimum, extra in breaks]

@@ -86,6 +86,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from catalog.api import blp as catalog_api
+    from catalog.views import bp as catalog_views
     from deal_registration.api import blp as deals_api
     from deal_registration.views import bp as deals_views
     from partners.api import blp as partners_api
@@ -96,7 +97,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.notifications.api import blp as notifications_api
     from portal.notifications.views import bp as notifications_views
 
-    for blueprint in (main_views, auth_views, notifications_views, partners_views, deals_views):
+    for blueprint in (main_views, auth_views, notifications_views, partners_views, catalog_views, deals_views):
         app.register_blueprint(blueprint)
     for blueprint in (auth_api, notifications_api, partners_api, catalog_api, deals_api):
         api.register_blueprint(blueprint)

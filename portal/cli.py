@@ -37,6 +37,7 @@ def create_user(email, password, role, partner_id, name):
 def seed():
     """Add the demo territories, tiers, partners and accounts that are missing."""
     added = demo.seed()
+    added["products"] = demo.seed_catalog()
     db.session.commit()
     added["deal registrations"] = demo.seed_deals()
     click.echo(", ".join(f"{n} {what}" for what, n in added.items()) + f" added; password: {demo.DEMO_PASSWORD}")

@@ -1,7 +1,10 @@
 """Demo data: realistic, bilingual, and safe to seed twice (``flask demo seed``)."""
 
 from datetime import date
+from decimal import Decimal
 
+from catalog import service as catalog
+from catalog.models import Product, VolumeBreak
 from deal_registration import service as deals
 from deal_registration.models import DealRegistration
 from partners import accounts, service
@@ -74,6 +77,17 @@ DEALS = [  # (partner slug, customer, territory, product line, value, tax id), r
     ("tianfu", "Shanghai Metro Operation Co., Ltd.", "SH", "NETWORK", "330000.00", None),
     ("jiangnan", "Suzhou Industrial Park Hospital", "JS", "STORAGE", "150000.00", None),
 ]
+PRODUCTS = [  # sku, name, name_zh, category, product line, list price, {warehouse: on hand}
+    ("ST-AF200", "All-Flash Array AF200", "全闪存阵列 AF200", "Storage/All-flash", "STORAGE", "268000.00",
+     {"SH-01": 12, "BJ-01": 5}),
+    ("ST-HB50", "Hybrid Storage HB50", "混合存储 HB50", "Storage/Hybrid", "STORAGE", "96000.00", {"SH-01": 30}),
+    ("NW-CS9600", "Core Switch CS9600 100G", "核心交换机 CS9600 100G", "Networking/Switches", "NETWORK",
+     "158000.00", {"SH-01": 8, "SZ-01": 14}),
+    ("NW-AP7", "Wi-Fi 7 Access Point AP7", "Wi-Fi 7 无线接入点 AP7", "Networking/Wireless", "NETWORK", "3200.00",
+     {"SZ-01": 420}),
+    ("SC-FW5000", "Next-Gen Firewall FW5000", "下一代防火墙 FW5000", "Security/Firewalls", "SECURITY", "86000.00",
+     {"BJ-01": 0}),
+]
 MANUAL_APPROVAL = 3  # the first three wait for review: the third competes with the first (a conflict)
 
 
@@ -90,6 +104,22 @@ def seed_deals() -> int:
                               "tax_id": tax_id}, line, value, date(2027, 3, 31), "Demo opportunity / 演示商机")
         db.session.commit()
     return len(DEALS)
+
+
+def seed_catalog() -> int:
+    """Products with stock in three warehouses and a volume break, once."""
+    added = 0
+    for sku, name, name_zh, category, line, price, stock in PRODUCTS:
+        if db.session.scalar(db.select(Product.id).where(Product.sku == sku)) is not None:
+            continue
+        product = catalog.create_product(None, sku=sku, name=name, name_zh=name_zh, category=category,
+                                         product_line=line, list_price=price,
+                                         description=f"{name}: demo product", description_zh=f"{name_zh}：演示产品")
+        product.volume_breaks.append(VolumeBreak(min_quantity=10, extra_percent=Decimal("3")))
+        for warehouse, on_hand in stock.items():
+            catalog.set_stock(None, sku, warehouse, on_hand)
+        added += 1
+    return added
 
 
 def _ensure_user(email: str, name: str, role: str, partner_id: int | None) -> int:

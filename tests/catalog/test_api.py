@@ -113,3 +113,16 @@ def test_list_statements_do_not_grow_with_the_catalog(app, client, manager, make
     seed(10, 990)
     large = _statements(app, client, "/api/v1/products?per_page=50", user)
     assert small == large <= 4
+
+
+def test_categories_from_paths_filter_the_tree(client, manager, make_user, token_for):
+    client.post("/api/v1/products", json=product("SW-1", category="Networking/Switches"), headers=manager)
+    client.post("/api/v1/products", json=product("AP-1", category="Networking/Wireless"), headers=manager)
+    client.post("/api/v1/products", json=product("ST-1", category="Storage", list_price="5.00"), headers=manager)
+    user = token_for(make_user("partner_user"))
+    networking = client.get("/api/v1/products?category=Networking", headers=user).json["items"]
+    assert sorted(p["sku"] for p in networking) == ["AP-1", "SW-1"]
+    assert client.get("/api/v1/products/SW-1", headers=user).json["category"] == "Networking/Switches"
+    by_price = client.get("/api/v1/products?sort=price", headers=user).json["items"]
+    assert by_price[0]["sku"] == "ST-1"
+    assert client.get("/api/v1/products?sort=nonsense", headers=user).status_code == 422

@@ -1,0 +1,24 @@
+"""Catalog forms (shape only)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DecimalField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+
+class ProductForm(FlaskForm):
+    sku = StringField(_l("SKU"), validators=[DataRequired(), Length(max=64)])
+    name = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=200)])
+    name_zh = StringField(_l("Name (Chinese)"), validators=[Optional(), Length(max=200)])
+    category = StringField(_l("Category path"), validators=[Optional(), Length(max=400)])
+    product_line = StringField(_l("Product line"), validators=[DataRequired(), Length(max=40)])
+    list_price = DecimalField(_l("List price"), places=2, validators=[InputRequired(), NumberRange(min=0)])
+    currency = StringField(_l("Currency"), default="CNY", validators=[DataRequired(), Length(min=3, max=3)])
+    description = TextAreaField(_l("Description (English)"), validators=[Optional(), Length(max=20000)])
+    description_zh = TextAreaField(_l("Description (Chinese)"), validators=[Optional(), Length(max=20000)])
+    active = BooleanField(_l("Active (visible to partners)"), default=True)
+
+
+class StockForm(FlaskForm):
+    warehouse_code = StringField(_l("Warehouse"), validators=[DataRequired(), Length(max=32)])
+    on_hand = IntegerField(_l("On hand"), validators=[InputRequired(), NumberRange(min=0)])

@@ -1,0 +1,102 @@
+"""Catalog pages: partners browse at their own prices; staff manage products and stock."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from catalog import service
+from catalog.forms import ProductForm, StockForm
+from partners.service import all_tiers
+from portal.audit import entries_for
+from portal.auth.decorators import login_required, role_required
+from portal.errors import DomainError
+from portal.extensions import db
+from portal.forms import show_domain_error
+
+bp = Blueprint("catalog", __name__, template_folder="templates")
+
+PER_PAGE = 24
+
+
+@bp.get("/catalog")
+@login_required
+def index():
+    args = request.args
+    page = max(args.get("page", 1, type=int) or 1, 1)
+    filters = {"q": args.get("q", "").strip(), "product_line": args.get("product_line") or None,
+               "category": args.get("category") or None, "in_stock": args.get("in_stock") == "1",
+               "sort": args.get("sort") if args.get("sort") in service.SORTS else "sku"}
+    items, total = service.browse(current_user, page=page, per_page=PER_PAGE, **filters)
+    return render_template("catalog/index.html", items=items, total=total, page=page, filters=filters,
+                           pages=max(1, -(-total // PER_PAGE)), categories=service.all_categories())
+
+
+@bp.get("/catalog/<sku>")
+@login_required
+def product(sku: str):
+    found, net_price, stock = service.product_for(current_user, sku)
+    staff = not current_user.is_partner
+    return render_template("catalog/product.html", product=found, net_price=net_price, stock=stock,
+                           breaks=service.break_prices(current_user, found),
+                           tiers=service.prices_by_tier(found, all_tiers()) if staff else None,
+                           stock_form=StockForm(), audit=entries_for(found) if staff else None)
+
+
+def _product_form(form: ProductForm, action, success: str):
+    values = {name: field.data for name, field in form._fields.items() if name not in ("csrf_token", "sku")}
+    try:
+        saved = action(values)
+    except DomainError as error:
+        db.session.rollback()
+        show_domain_error(form, error)
+        return None
+    db.session.commit()
+    flash(success, "success")
+    return redirect(url_for("catalog.product", sku=saved.sku))
+
+
+@bp.route("/catalog/new", methods=["GET", "POST"])
+@role_required("channel_manager")
+def create():
+    form = ProductForm()
+    if form.validate_on_submit():
+        done = _product_form(form, lambda values: service.create_product(current_user, sku=form.sku.data, **values),
+                             _("The product is created."))
+        if done:
+            return done
+    return render_template("catalog/form.html", form=form, product=None)
+
+
+@bp.route("/catalog/<sku>/edit", methods=["GET", "POST"])
+@role_required("channel_manager")
+def edit(sku: str):
+    found = service.get_product(sku)
+    form = ProductForm(obj=found)
+    if request.method == "GET":
+        form.category.data = found.category.path if found.category else ""
+    if form.validate_on_submit():
+        done = _product_form(form, lambda values: service.update_product(current_user, sku, **values),
+                             _("The product is saved."))
+        if done:
+            return done
+    return render_template("catalog/form.html", form=form, product=found)
+
+
+@bp.post("/catalog/<sku>/stock")
+@role_required("channel_manager")
+def stock(sku: str):
+    form = StockForm()
+    if form.validate_on_submit():
+        try:
+            service.set_stock(current_user, sku, form.warehouse_code.data, form.on_hand.data)
+        except DomainError as error:
+            if error.status == 404:
+                raise
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("The stock is saved."), "success")
+    else:
+        flash(_("Enter a warehouse and a quantity of zero or more."), "danger")
+    return redirect(url_for("catalog.product", sku=sku))
