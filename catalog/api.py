@@ -1,11 +1,13 @@
 """The "Catalog, pricing, stock" section of API.md."""
 
 import marshmallow as ma
+from flask import current_app, request
 from flask_login import current_user
 
-from catalog import service
+from catalog import service, transfer
 from portal.api import Blueprint, PageArgs, Schema, json_rows, money
 from portal.auth.decorators import role_required
+from portal.errors import DomainError, ValidationFailed
 from portal.extensions import db
 
 blp = Blueprint("catalog_api", __name__, description="Catalog, pricing, stock")
@@ -145,3 +147,59 @@ def list_products(args):
 @blp.response(200, ProductDetailOut)
 def get_product(sku):
     return json_rows(_detail(sku))
+
+
+class ImportQuery(Schema):
+    dry_run = ma.fields.Boolean(load_default=True)
+
+
+class ImportRowError(ma.Schema):
+    line = ma.fields.Integer()
+    field = Text()
+    message = Text()
+
+
+class ImportOut(ma.Schema):
+    kind = Text()
+    dry_run = ma.fields.Boolean()
+    creates = ma.fields.Integer()
+    updates = ma.fields.Integer()
+    unchanged = ma.fields.Integer()
+    errors = ma.fields.List(ma.fields.Nested(ImportRowError))
+
+
+def uploaded_csv() -> bytes:
+    """The CSV from a multipart ``file`` field, or the raw request body."""
+    upload = request.files.get("file")
+    data = upload.read() if upload else request.get_data()
+    if not data:
+        raise ValidationFailed({"file": "Send a CSV file."})
+    return data
+
+
+@blp.post("/catalog/imports/<any(products, prices, stock):kind>")
+@role_required("channel_manager")
+@blp.arguments(ImportQuery(), location="query")
+@blp.response(200, ImportOut)
+def import_csv(args, kind):
+    """Check (``dry_run=true``, the default) or apply an ERP file; applying is all-or-nothing."""
+    data = uploaded_csv()
+    try:
+        result = transfer.plan(kind, data) if args["dry_run"] else transfer.apply(kind, data, current_user)
+    except transfer.BadFile as error:
+        db.session.rollback()
+        raise DomainError("bad_file", str(error), status=422) from None
+    if result.errors and not args["dry_run"]:
+        db.session.rollback()
+        raise DomainError("import_rejected", "Some rows are invalid; nothing was imported.", status=422,
+                          rows=result.errors)
+    db.session.commit()
+    return {**result.summary(), "dry_run": args["dry_run"]}
+
+
+@blp.get("/catalog/exports/<any(products, prices, stock):kind>")
+@role_required("channel_manager")
+def export_csv(kind):
+    """The same columns an import takes; cells that look like formulas are quoted."""
+    return current_app.response_class(transfer.export(kind), mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename={kind}.csv"})

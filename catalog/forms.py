@@ -2,7 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, IntegerField, StringField, TextAreaField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DecimalField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 
@@ -22,3 +23,10 @@ class ProductForm(FlaskForm):
 class StockForm(FlaskForm):
     warehouse_code = StringField(_l("Warehouse"), validators=[DataRequired(), Length(max=32)])
     on_hand = IntegerField(_l("On hand"), validators=[InputRequired(), NumberRange(min=0)])
+
+
+class ImportForm(FlaskForm):
+    kind = SelectField(_l("What the file holds"), choices=[
+        SelectChoice("products", _l("Products")), SelectChoice("prices", _l("Tier prices")),
+        SelectChoice("stock", _l("Stock levels"))])
+    file = FileField(_l("CSV file (UTF-8)"), validators=[FileRequired()])

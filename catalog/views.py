@@ -1,17 +1,21 @@
 """Catalog pages: partners browse at their own prices; staff manage products and stock."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import re
+import secrets
+from pathlib import Path
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from catalog import service
-from catalog.forms import ProductForm, StockForm
+from catalog import service, transfer
+from catalog.forms import ImportForm, ProductForm, StockForm
 from partners.service import all_tiers
 from portal.audit import entries_for
 from portal.auth.decorators import login_required, role_required
-from portal.errors import DomainError
+from portal.errors import DomainError, NotFound
 from portal.extensions import db
-from portal.forms import show_domain_error
+from portal.forms import ActionForm, show_domain_error
 
 bp = Blueprint("catalog", __name__, template_folder="templates")
 
@@ -100,3 +104,63 @@ def stock(sku: str):
     else:
         flash(_("Enter a warehouse and a quantity of zero or more."), "danger")
     return redirect(url_for("catalog.product", sku=sku))
+
+
+# ERP files ----------------------------------------------------------------------------
+
+def _staged(token: str) -> Path:
+    """Where a checked file waits for "apply" (the token is ours: 32 hex digits)."""
+    if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
+        raise NotFound()
+    return Path(current_app.config["UPLOAD_DIR"]) / "imports" / f"{token}.csv"
+
+
+@bp.route("/catalog/transfer", methods=["GET", "POST"])
+@role_required("channel_manager")
+def transfer_page():
+    """Upload → check (every change and bad row) → apply, all or nothing; and exports."""
+    form, report, token = ImportForm(), None, None
+    if form.validate_on_submit():
+        data = form.file.data.read()
+        try:
+            report = transfer.plan(form.kind.data, data).summary()
+        except transfer.BadFile as error:
+            form.file.errors = [str(error)]
+        else:
+            token = secrets.token_hex(16)
+            staged = _staged(token)
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            staged.write_bytes(data)
+    return render_template("catalog/transfer.html", form=form, report=report, token=token,
+                           apply_form=ActionForm(), kinds=transfer.COLUMNS)
+
+
+@bp.post("/catalog/transfer/<any(products, prices, stock):kind>/<token>")
+@role_required("channel_manager")
+def apply_import(kind: str, token: str):
+    staged = _staged(token)
+    if not ActionForm().validate_on_submit() or not staged.exists():
+        flash(_("Check the file again before applying it."), "danger")
+        return redirect(url_for("catalog.transfer_page"))
+    try:
+        result = transfer.apply(kind, staged.read_bytes(), current_user)
+    except transfer.BadFile as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("catalog.transfer_page"))
+    if result.errors:
+        db.session.rollback()
+        flash(_("Some rows are invalid; nothing was imported."), "danger")
+    else:
+        db.session.commit()
+        staged.unlink(missing_ok=True)
+        flash(_("Imported: %(creates)d new, %(updates)d changed.", creates=len(result.creates),
+                updates=len(result.updates)), "success")
+    return redirect(url_for("catalog.transfer_page"))
+
+
+@bp.get("/catalog/transfer/<any(products, prices, stock):kind>.csv")
+@role_required("channel_manager")
+def export(kind: str):
+    return current_app.response_class(transfer.export(kind), mimetype="text/csv",
+                                      headers={"Content-Disposition": f"attachment; filename={kind}.csv"})

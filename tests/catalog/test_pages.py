@@ -61,3 +61,29 @@ def test_partner_cannot_manage(client, auth, catalog, make_user):
     auth.login(make_user("partner_user"))
     assert client.get("/catalog/new").status_code == 403
     assert client.get("/catalog/SW-100/edit").status_code == 403
+
+
+def test_import_page_checks_then_applies(app, client, auth, make_user):
+    import re
+    from io import BytesIO
+
+    from tests.conftest import csrf_token
+
+    auth.login(make_user("channel_manager"))
+    token = csrf_token(client, "/catalog/transfer")
+    bad = client.post("/catalog/transfer", data={"csrf_token": token, "kind": "products", "file": (
+        BytesIO(b"sku,name,product_line,list_price\nA-1,Thing,NETWORK,-3\n"), "p.csv")})
+    page = bad.get_data(as_text=True)
+    assert 'id="import-errors"' in page and "<td>2</td>" in page and 'id="apply-import"' not in page
+    good = client.post("/catalog/transfer", data={"csrf_token": token, "kind": "products", "file": (
+        BytesIO("sku,name,product_line,list_price\nA-1,东西,NETWORK,3\n".encode()), "p.csv")})
+    page = good.get_data(as_text=True)
+    assert "1 new, 0 changed" in page
+    action = re.search(r'action="(/catalog/transfer/products/[0-9a-f]{32})"', page).group(1)
+    assert client.get("/api/v1/products/A-1").status_code == 401  # nothing written by the check
+    applied = client.post(action, data={"csrf_token": token})
+    assert applied.status_code == 302
+    assert "东西" in client.get("/catalog/A-1").get_data(as_text=True)
+    export = client.get("/catalog/transfer/products.csv")
+    assert export.status_code == 200 and "A-1" in export.get_data(as_text=True)
+    assert client.post("/catalog/transfer/products/not-a-token", data={"csrf_token": token}).status_code == 404
