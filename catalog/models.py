@@ -39,12 +39,25 @@ class Product(db.Model):
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Case-folded sku, names and descriptions in both languages: what search looks in.
+    # Indexed for substring search outside the ORM's view (see migration 0005): an FTS5
+    # trigram table on SQLite, a pg_trgm GIN index on PostgreSQL.
+    search_text: Mapped[str] = mapped_column(Text, default="")
 
     category: Mapped[Category | None] = relationship(lazy="joined")
     tier_overrides: Mapped[list["TierOverride"]] = relationship(cascade="all, delete-orphan")
     volume_breaks: Mapped[list["VolumeBreak"]] = relationship(cascade="all, delete-orphan",
                                                                order_by="VolumeBreak.min_quantity")
     stock: Mapped[list["StockLevel"]] = relationship(order_by="StockLevel.warehouse_id")
+
+
+SEARCHED = ("sku", "name", "name_zh", "description", "description_zh")
+
+
+def search_text(values) -> str:
+    """The text search looks in, from a product or a dict of its fields."""
+    get = values.get if isinstance(values, dict) else lambda name, default="": getattr(values, name, default)
+    return " ".join(get(name, "") or "" for name in SEARCHED).casefold()
 
 
 class TierOverride(db.Model):

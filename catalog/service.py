@@ -4,10 +4,10 @@ import re
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, column, func, literal_column, or_, select, table, update
 
 from catalog import pricing
-from catalog.models import Category, Product, StockLevel, StockMovement, TierOverride, Warehouse
+from catalog.models import Category, Product, StockLevel, StockMovement, TierOverride, Warehouse, search_text
 from partners.models import Partner
 from partners.service import flush_unique, parse_amount
 from portal.audit import record, snapshot
@@ -64,6 +64,7 @@ def create_product(actor, **values) -> Product:
         raise ValidationFailed({"sku": _("This field is required.")})
     category = category_at(values.pop("category", None))
     product = Product(**_checked(values), category=category)
+    product.search_text = search_text(product)
     db.session.add(product)
     flush_unique("sku_taken", _("A product with this SKU exists already."))
     record(actor, "product.created", product, after=snapshot(product, PRODUCT_FIELDS))
@@ -84,6 +85,7 @@ def update_product(actor, sku: str, **values) -> Product:
         product.category = category_at(values.pop("category"))
     for field, value in _checked(values).items():
         setattr(product, field, value)
+    product.search_text = search_text(product)
     db.session.flush()
     record(actor, "product.updated", product, before, snapshot(product, PRODUCT_FIELDS))
     return product
@@ -127,6 +129,18 @@ def tier_of(user) -> tuple[int | None, Decimal]:
     return partner.tier_id, partner.tier.discount_percent
 
 
+def matching(q: str):
+    """Products whose sku, name or description (either language) contain ``q``, through the
+    dialect's substring index where the term is long enough for trigrams (3+ characters)."""
+    term = q.strip().casefold()
+    like = Product.search_text.contains(term, autoescape=True)
+    if len(term) < 3 or db.session.get_bind().dialect.name != "sqlite":
+        return like  # PostgreSQL's GIN trigram index serves LIKE directly
+    phrase = '"' + term.replace('"', '""') + '"'
+    return Product.id.in_(select(column("rowid")).select_from(table("products_search"))
+                          .where(literal_column("products_search").op("MATCH")(phrase)))
+
+
 SORTS = {"sku": Product.sku, "name": Product.name, "price": Product.list_price}
 
 
@@ -147,10 +161,8 @@ def browse(user, q: str = "", product_line: str | None = None, in_stock: bool = 
     )
     if user.is_partner:
         query = query.where(Product.active.is_(True))
-    if q:
-        like = f"%{q.strip()}%"
-        query = query.where(or_(Product.sku.ilike(like), Product.name.ilike(like), Product.name_zh.ilike(like),
-                                Product.description.ilike(like), Product.description_zh.ilike(like)))
+    if q.strip():
+        query = query.where(matching(q))
     if product_line:
         query = query.where(Product.product_line == product_line)
     if in_stock:

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, delete, select, update
 
-from catalog.models import Category, Product, StockLevel, StockMovement, TierOverride, Warehouse
+from catalog.models import Category, Product, StockLevel, StockMovement, TierOverride, Warehouse, search_text
 from catalog.service import category_at
 from partners.models import PriceTier
 from portal.codes import PRODUCT_LINE
@@ -204,6 +204,7 @@ def _apply_products(result: Plan, actor) -> None:
                   {v["category"] for v in result.creates + result.updates if v["category"]}}
     for values in result.creates + result.updates:
         values["category_id"] = categories.get(values.pop("category"))
+        values["search_text"] = search_text(values)
     if result.creates:
         db.session.execute(Product.__table__.insert(), result.creates)
     if result.updates:

@@ -3,6 +3,8 @@ from logging.config import fileConfig
 
 from flask import current_app
 
+from portal.migrating import include_object
+
 from alembic import context
 
 # this is the Alembic Config object, which provides
@@ -82,6 +84,7 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

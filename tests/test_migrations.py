@@ -5,6 +5,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from portal.extensions import db
+from portal.migrating import include_object
 
 
 def test_upgrade_from_empty_creates_every_table(app):
@@ -17,6 +18,6 @@ def test_upgrade_from_empty_creates_every_table(app):
 
 def test_models_and_migrations_do_not_differ(app):
     with app.app_context(), db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": include_object})
         diff = compare_metadata(context, db.metadata)
     assert diff == [], f"models differ from migrations; run `flask db migrate`: {diff}"

@@ -126,3 +126,30 @@ def test_categories_from_paths_filter_the_tree(client, manager, make_user, token
     by_price = client.get("/api/v1/products?sort=price", headers=user).json["items"]
     assert by_price[0]["sku"] == "ST-1"
     assert client.get("/api/v1/products?sort=nonsense", headers=user).status_code == 422
+
+
+def test_search_index_follows_changes_and_imports(app, client, manager, make_user, token_for):
+    client.post("/api/v1/products", json=product("SW-1", name="Quantum Router"), headers=manager)
+    user = token_for(make_user("partner_user"))
+
+    def found(q):
+        return [p["sku"] for p in client.get("/api/v1/products", query_string={"q": q}, headers=user).json["items"]]
+
+    assert found("quantum") == ["SW-1"] and found("QUANTUM ROU") == ["SW-1"] and found("100%") == []
+    client.patch("/api/v1/products/SW-1", json={"name": "Photon Router"}, headers=manager)
+    assert found("quantum") == [] and found("photon") == ["SW-1"]
+    client.post("/api/v1/catalog/imports/products?dry_run=false", content_type="text/csv", headers=manager,
+                data="sku,name,product_line,list_price\nSW-2,Neutrino Switch,NETWORK,1\n".encode())
+    assert found("neutrino") == ["SW-2"]
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from sqlalchemy import select, text
+
+        from catalog.models import Product
+        from catalog.service import matching
+        from portal.extensions import db
+
+        with app.app_context():
+            query = select(Product.id).where(matching("neutrino")).compile(
+                db.engine, compile_kwargs={"literal_binds": True})
+            plan = db.session.execute(text(f"EXPLAIN QUERY PLAN {query}")).all()
+        assert any("products_search" in str(row) for row in plan), plan
