@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal import cache
 from portal.extensions import db
 from portal.types import Money, Percent, UTCDateTime, utcnow
 
@@ -128,3 +129,7 @@ class StockMovement(db.Model):
     reason: Mapped[str] = mapped_column(String(40))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# Catalog pages are cached per process; these are what they are made of (stock is read live).
+cache.watch("catalog", Category, Product, TierOverride, VolumeBreak)

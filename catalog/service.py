@@ -10,6 +10,7 @@ from catalog import pricing
 from catalog.models import Category, Product, StockLevel, StockMovement, TierOverride, Warehouse, search_text
 from partners.models import Partner
 from partners.service import flush_unique, parse_amount
+from portal import cache
 from portal.audit import record, snapshot
 from portal.codes import PRODUCT_LINE
 from portal.errors import DomainError, NotFound, ValidationFailed
@@ -55,8 +56,11 @@ def category_at(path: str | None) -> Category | None:
     return parent
 
 
-def all_categories() -> list[Category]:
-    return db.session.scalars(select(Category).order_by(Category.path)).all()
+def all_categories() -> list[dict]:
+    """The category tree in order, cached like the catalog pages."""
+    return cache.cached("catalog", ("categories",), lambda: [
+        {"path": c.path, "name": c.name, "name_zh": c.name_zh}
+        for c in db.session.scalars(select(Category).order_by(Category.path))])
 
 
 def create_product(actor, **values) -> Product:
@@ -146,37 +150,57 @@ SORTS = {"sku": Product.sku, "name": Product.name, "price": Product.list_price}
 
 def browse(user, q: str = "", product_line: str | None = None, in_stock: bool = False, page: int = 1,
            per_page: int = 50, category: str | None = None, sort: str = "sku") -> tuple[list[dict], int]:
-    """A page of products with the caller's net price and availability, in one statement."""
+    """A page of products with the caller's net price and live availability.
+
+    Which products are on the page, and how many match, changes only with the catalog:
+    that is cached per process until a product, category or override changes anywhere
+    (``portal.cache``). Prices and stock are read live, for that page's rows only, so
+    the statements and the time per page do not grow with the catalog.
+    """
     tier_id, discount = tier_of(user)
-    available = (select(StockLevel.product_id, func.sum(StockLevel.on_hand - StockLevel.reserved).label("available"))
-                 .group_by(StockLevel.product_id).subquery())
-    query = (
-        select(Product.id, Product.sku, Product.name, Product.name_zh, Product.product_line, Product.list_price,
-               Product.currency, Product.active, Category.path.label("category"),
-               TierOverride.discount_percent.label("override"),
-               func.coalesce(available.c.available, 0).label("available"), func.count().over().label("total"))
-        .outerjoin(available, available.c.product_id == Product.id)
-        .outerjoin(Category, Category.id == Product.category_id)
-        .outerjoin(TierOverride, and_(TierOverride.product_id == Product.id, TierOverride.tier_id == tier_id))
-    )
-    if user.is_partner:
+    args = (user.is_partner, q.strip(), product_line, in_stock, page, per_page, category, sort)
+    if in_stock:  # stock moves with every order: never cached
+        ids, total = _page(*args)
+    else:
+        ids, total = cache.cached("catalog", ("browse", *args), lambda: _page(*args))
+    return _rows(ids, tier_id, discount), total
+
+
+def _page(partner_view, q, product_line, in_stock, page, per_page, category, sort) -> tuple[list[int], int]:
+    query = select(Product.id).outerjoin(Category, Category.id == Product.category_id)
+    if partner_view:
         query = query.where(Product.active.is_(True))
-    if q.strip():
+    if q:
         query = query.where(matching(q))
     if product_line:
         query = query.where(Product.product_line == product_line)
-    if in_stock:
-        query = query.where(available.c.available > 0)
+    if in_stock:  # available > 0 in total iff some warehouse has more on hand than reserved
+        query = query.where(select(StockLevel.id).where(StockLevel.product_id == Product.id,
+                                                        StockLevel.on_hand > StockLevel.reserved).exists())
     if category:
         query = query.where(or_(Category.path == category, Category.path.startswith(category + "/", autoescape=True)))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     order = SORTS.get(sort, Product.sku)
-    rows = db.session.execute(query.order_by(order, Product.sku).limit(per_page).offset((page - 1) * per_page)
-                              ).mappings()
-    items, total = [], 0
-    for row in rows:
-        total = row["total"]
-        items.append({**row, "net_price": pricing.unit_price(row["list_price"], discount, 1, row["override"])})
-    return items, total
+    ids = db.session.scalars(query.order_by(order, Product.sku).limit(per_page).offset((page - 1) * per_page)).all()
+    return list(ids), total
+
+
+def _rows(ids: list[int], tier_id: int | None, discount: Decimal) -> list[dict]:
+    if not ids:
+        return []
+    available = (select(func.coalesce(func.sum(StockLevel.on_hand - StockLevel.reserved), 0))
+                 .where(StockLevel.product_id == Product.id).scalar_subquery())
+    rows = db.session.execute(
+        select(Product.id, Product.sku, Product.name, Product.name_zh, Product.product_line, Product.list_price,
+               Product.currency, Product.active, Category.path.label("category"),
+               TierOverride.discount_percent.label("override"), available.label("available"))
+        .outerjoin(Category, Category.id == Product.category_id)
+        .outerjoin(TierOverride, and_(TierOverride.product_id == Product.id, TierOverride.tier_id == tier_id))
+        .where(Product.id.in_(ids))
+    ).mappings()
+    by_id = {row["id"]: {**row, "net_price": pricing.unit_price(row["list_price"], discount, 1, row["override"])}
+             for row in rows}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def product_for(user, sku: str) -> tuple[Product, Decimal, list[StockLevel]]:

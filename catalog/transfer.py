@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, delete, select, update
 from catalog.models import Category, Product, StockLevel, StockMovement, TierOverride, Warehouse, search_text
 from catalog.service import category_at
 from partners.models import PriceTier
+from portal import cache
 from portal.codes import PRODUCT_LINE
 from portal.extensions import db
 from portal.sql import insert_if_absent
@@ -196,6 +197,8 @@ def apply(kind: str, data: bytes, actor) -> Plan:
     result = plan(kind, data)
     if not result.errors:
         {"products": _apply_products, "prices": _apply_prices, "stock": _apply_stock}[kind](result, actor)
+        if kind != "stock":
+            cache.bump("catalog")  # bulk statements bypass the session's change tracking
     return result
 
 

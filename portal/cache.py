@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from itertools import chain
 
+from flask import g, has_app_context
 from sqlalchemy import String, bindparam, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -43,14 +44,20 @@ def _current_statement():
 
 
 def current(generation: str) -> int:
-    value = db.session.connection().execute(_current_statement(), {"name": generation}).scalar()
-    if value is None:
-        raise LookupError(f"no cache generation {generation!r}: add its row in a migration")
-    return value
+    """The generation's counter, read once per request (a request sees one consistent state)."""
+    memo = g.setdefault("cache_generations", {}) if has_app_context() else {}
+    if generation not in memo:
+        value = db.session.connection().execute(_current_statement(), {"name": generation}).scalar()
+        if value is None:
+            raise LookupError(f"no cache generation {generation!r}: add its row in a migration")
+        memo[generation] = value
+    return memo[generation]
 
 
 def bump(*generations: str, session: Session | None = None) -> None:
     """Invalidate by hand, for bulk statements that bypass the session's unit of work."""
+    if has_app_context():
+        g.pop("cache_generations", None)  # this request changed the data: read the counters again
     (session or db.session).connection().execute(
         update(CacheGeneration).where(CacheGeneration.name.in_(generations))
         .values(value=CacheGeneration.value + 1)

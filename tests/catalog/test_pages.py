@@ -87,3 +87,31 @@ def test_import_page_checks_then_applies(app, client, auth, make_user):
     export = client.get("/catalog/transfer/products.csv")
     assert export.status_code == 200 and "A-1" in export.get_data(as_text=True)
     assert client.post("/catalog/transfer/products/not-a-token", data={"csrf_token": token}).status_code == 404
+
+
+def test_listing_page_statements_do_not_grow(app, client, auth, make_user):
+    from sqlalchemy import insert
+
+    from catalog.models import Product
+    from portal import cache
+    from portal.extensions import db
+    from tests.test_query_counts import _statements
+
+    auth.login(make_user("partner_user"))
+
+    def seed(start, count):
+        with app.app_context():
+            db.session.execute(insert(Product), [
+                {"sku": f"P-{i:05d}", "name": f"Product {i}", "product_line": "NETWORK", "list_price": "10.00"}
+                for i in range(start, start + count)])
+            cache.bump("catalog")
+            db.session.commit()
+
+    def warm():
+        _statements(app, client, "/catalog")
+        return _statements(app, client, "/catalog")
+
+    seed(0, 10)
+    small = warm()
+    seed(10, 990)
+    assert warm() == small <= 6
