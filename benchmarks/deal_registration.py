@@ -26,15 +26,15 @@ from pathlib import Path
 ROOT = Path(__file__).parent.parent
 sys.path[0] = str(ROOT)  # not this folder: benchmarks/http.py would shadow the standard library's http
 
-from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import insert, select, text  # noqa: E402
+
+from benchmarks.common import fresh_app, p95, postgres_url  # noqa: E402
 
 from deal_registration import jobs, service  # noqa: E402
 from deal_registration.matching import blocking_keys, normalise_name  # noqa: E402
 from deal_registration.models import DealRegistration  # noqa: E402
 from partners import accounts  # noqa: E402
 from partners import service as partners  # noqa: E402
-from portal import create_app  # noqa: E402
 from portal.auth.models import User  # noqa: E402
 from portal.extensions import db  # noqa: E402
 
@@ -73,21 +73,6 @@ def company_name(rng: random.Random) -> str:
         return f"{rng.choice(CITIES_EN)} {brand} {rng.choice(INDUSTRIES_EN)} {rng.choice(SUFFIXES_EN)}"
     brand = "".join(rng.choice(HANZI) for _ in range(2))
     return f"{rng.choice(CITIES_ZH)}{brand}{rng.choice(INDUSTRIES_ZH)}{rng.choice(SUFFIXES_ZH)}"
-
-
-def make_app(url: str):
-    """A fresh, migrated database at ``url``."""
-    if url.startswith("sqlite:///"):
-        for suffix in ("", "-wal", "-shm"):
-            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "benchmark", "TESTING": True,
-                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
-    with app.app_context():
-        if url.startswith("postgresql"):
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        upgrade()
-    return app
 
 
 def seed_people(partner_count: int = 200) -> list[User]:
@@ -191,16 +176,12 @@ def time_sweep(due: int) -> tuple[float, int]:
     return time.perf_counter() - start, expired
 
 
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[18]
-
-
 def run(database: str, url: str, sizes: list[int], submissions: int) -> bool:
     ok = True
     medians = {}
     for size in sizes:
         rng = random.Random(size)
-        app = make_app(url)
+        app = fresh_app(url)
         with app.app_context():
             users = seed_people()
             sh = partners.territory_by_code("SH").id
@@ -236,17 +217,6 @@ def run(database: str, url: str, sizes: list[int], submissions: int) -> bool:
     return ok
 
 
-def postgres_url() -> str:
-    if os.environ.get("BENCH_POSTGRES_URL"):
-        return os.environ["BENCH_POSTGRES_URL"]
-    test_url = subprocess.run([str(ROOT / "bin/ensure-test-services")], check=True, capture_output=True,
-                              text=True).stdout.strip()
-    server, _ = test_url.rsplit("/", 1)
-    subprocess.run(["su", "postgres", "-c", "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='portal_bench'\" "
-                    "| grep -q 1 || createdb -O portal portal_bench"], check=True)
-    return f"{server}/portal_bench"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,1000000")
@@ -257,7 +227,8 @@ def main() -> int:
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
         for database in args.databases.split(","):
-            url = f"sqlite:///{tmp}/bench.db" if database == "sqlite" else postgres_url()
+            url = (f"sqlite:///{tmp}/bench.db" if database == "sqlite"
+                   else os.environ.get("BENCH_POSTGRES_URL") or postgres_url())
             ok &= run(database, url, sizes, args.submissions)
     return 0 if ok else 1
 
