@@ -159,6 +159,13 @@ class ImportRowError(ma.Schema):
     message = Text()
 
 
+class ImportChange(ma.Schema):
+    key = Text()
+    field = Text()
+    before = Text()
+    after = Text()
+
+
 class ImportOut(ma.Schema):
     kind = Text()
     dry_run = ma.fields.Boolean()
@@ -166,6 +173,7 @@ class ImportOut(ma.Schema):
     updates = ma.fields.Integer()
     unchanged = ma.fields.Integer()
     errors = ma.fields.List(ma.fields.Nested(ImportRowError))
+    changes = ma.fields.List(ma.fields.Nested(ImportChange))
 
 
 def uploaded_csv() -> bytes:

@@ -42,13 +42,18 @@ class Plan:
     updates: list[dict] = field(default_factory=list)
     unchanged: int = 0
     errors: list[dict] = field(default_factory=list)
+    changes: list[dict] = field(default_factory=list)  # what a person reviews: key, field, before, after
+
+    def change(self, key: str, column: str, before, after) -> None:
+        self.changes.append({"key": key, "field": column, "before": "" if before is None else str(before),
+                             "after": "" if after is None else str(after)})
 
     def error(self, line: int, column: str, message: str) -> None:
         self.errors.append({"line": line, "field": column, "message": message})
 
     def summary(self) -> dict:
         return {"kind": self.kind, "creates": len(self.creates), "updates": len(self.updates),
-                "unchanged": self.unchanged, "errors": self.errors}
+                "unchanged": self.unchanged, "errors": self.errors, "changes": self.changes}
 
 
 class BadFile(ValueError):
@@ -97,9 +102,17 @@ def _plan_products(data: bytes) -> Plan:
         current = existing.get(sku)
         if current is None:
             result.creates.append(values)
-        elif any(getattr(current, k) != v for k, v in values.items() if k != "category") or \
-                (values["category"] or None) != (current.category.path if current.category else None):
+            result.change(sku, "sku", None, sku)
+            continue
+        differences = [(k, getattr(current, k), v) for k, v in values.items()
+                       if k != "category" and getattr(current, k) != v]
+        old_category = current.category.path if current.category else ""
+        if (values["category"] or "") != old_category:
+            differences.append(("category", old_category, values["category"]))
+        if differences:
             result.updates.append({**values, "_id": current.id})
+            for column, before, after in differences:
+                result.change(sku, column, before, after)
         else:
             result.unchanged += 1
     return result
@@ -153,10 +166,9 @@ def _plan_prices(data: bytes) -> Plan:
         change = {"product_id": product_id, "tier_id": tier_id, "discount_percent": discount}
         if overrides.get(key) == discount:
             result.unchanged += 1
-        elif key in overrides:
-            result.updates.append(change)
-        else:
-            result.creates.append(change)
+            continue
+        (result.updates if key in overrides else result.creates).append(change)
+        result.change(f"{row['sku']} / {row['tier']}", "discount_percent", overrides.get(key), discount)
     return result
 
 
@@ -184,9 +196,11 @@ def _plan_stock(data: bytes) -> Plan:
             result.error(line, "on_hand", _("On hand cannot be less than what orders have reserved."))
         elif current is None:
             result.creates.append({"product_id": product_id, "warehouse": warehouse, "on_hand": on_hand})
+            result.change(f"{row['sku']} / {warehouse}", "on_hand", None, on_hand)
         elif current.on_hand != on_hand:
             result.updates.append({"_id": current.id, "product_id": product_id, "warehouse_id": current.warehouse_id,
                                    "on_hand": on_hand, "change": on_hand - current.on_hand})
+            result.change(f"{row['sku']} / {warehouse}", "on_hand", current.on_hand, on_hand)
         else:
             result.unchanged += 1
     return result

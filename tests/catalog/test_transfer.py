@@ -47,6 +47,7 @@ def test_apply_is_all_or_nothing(client, manager):
     assert client.get("/api/v1/products/SW-1", headers=manager).json["list_price"] == "100.00"
     again = post(client, manager, "products", GOOD.replace("100.00", "90.00")).json
     assert (again["creates"], again["updates"], again["unchanged"]) == (0, 1, 1)
+    assert again["changes"] == [{"key": "SW-1", "field": "list_price", "before": "100.00", "after": "90.00"}]
 
 
 def test_stock_and_prices(client, manager, make_tier, make_partner, make_user, token_for):
