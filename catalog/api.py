@@ -185,7 +185,7 @@ def uploaded_csv() -> bytes:
     return data
 
 
-@blp.post("/catalog/imports/<any(products, prices, stock):kind>")
+@blp.post("/catalog/imports/<any(products, prices, stock, volume_breaks):kind>")
 @role_required("channel_manager")
 @blp.arguments(ImportQuery(), location="query")
 @blp.response(200, ImportOut)
@@ -205,7 +205,7 @@ def import_csv(args, kind):
     return {**result.summary(), "dry_run": args["dry_run"]}
 
 
-@blp.get("/catalog/exports/<any(products, prices, stock):kind>")
+@blp.get("/catalog/exports/<any(products, prices, stock, volume_breaks):kind>")
 @role_required("channel_manager")
 def export_csv(kind):
     """The same columns an import takes; cells that look like formulas are quoted."""

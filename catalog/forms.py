@@ -28,5 +28,5 @@ class StockForm(FlaskForm):
 class ImportForm(FlaskForm):
     kind = SelectField(_l("What the file holds"), choices=[
         SelectChoice("products", _l("Products")), SelectChoice("prices", _l("Tier prices")),
-        SelectChoice("stock", _l("Stock levels"))])
+        SelectChoice("stock", _l("Stock levels")), SelectChoice("volume_breaks", _l("Volume breaks"))])
     file = FileField(_l("CSV file (UTF-8)"), validators=[FileRequired()])

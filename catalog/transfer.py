@@ -15,7 +15,8 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, delete, select, update
 
-from catalog.models import Category, Product, StockLevel, StockMovement, TierOverride, Warehouse, search_text
+from catalog.models import (Category, Product, StockLevel, StockMovement, TierOverride, VolumeBreak, Warehouse,
+                            search_text)
 from catalog.service import category_at
 from partners.models import PriceTier
 from portal import cache
@@ -28,9 +29,10 @@ COLUMNS = {
                  "description", "description_zh"],
     "prices": ["sku", "tier", "discount_percent"],
     "stock": ["sku", "warehouse", "on_hand"],
+    "volume_breaks": ["sku", "min_quantity", "extra_percent"],
 }
 REQUIRED = {"products": ["sku", "name", "product_line", "list_price"], "prices": ["sku", "tier", "discount_percent"],
-            "stock": ["sku", "warehouse", "on_hand"]}
+            "stock": ["sku", "warehouse", "on_hand"], "volume_breaks": ["sku", "min_quantity", "extra_percent"]}
 TRUE, FALSE = {"1", "true", "yes", "y", "是"}, {"0", "false", "no", "n", "否"}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -83,7 +85,8 @@ def _amount(value: str, maximum: Decimal | None = None) -> Decimal:
 def plan(kind: str, data: bytes) -> Plan:
     if kind not in COLUMNS:
         raise BadFile(_("Unknown import kind."))
-    return {"products": _plan_products, "prices": _plan_prices, "stock": _plan_stock}[kind](data)
+    return {"products": _plan_products, "prices": _plan_prices, "stock": _plan_stock,
+            "volume_breaks": _plan_breaks}[kind](data)
 
 
 def _plan_products(data: bytes) -> Plan:
@@ -172,6 +175,41 @@ def _plan_prices(data: bytes) -> Plan:
     return result
 
 
+def _plan_breaks(data: bytes) -> Plan:
+    """Rows set one break each (quantity >= min_quantity: extra percent off); a blank percent removes it."""
+    result = Plan("volume_breaks")
+    products = dict(db.session.execute(select(Product.sku, Product.id)).all())
+    breaks = {(b.product_id, b.min_quantity): b.extra_percent for b in db.session.scalars(select(VolumeBreak))}
+    for line, row in _rows("volume_breaks", data):
+        product_id = products.get(row.get("sku"))
+        if product_id is None:
+            result.error(line, "sku", _("Unknown SKU."))
+        try:
+            minimum = int(row.get("min_quantity", ""))
+            if minimum < 2:
+                raise ValueError
+        except ValueError:
+            result.error(line, "min_quantity", _("Enter a whole number of 2 or more."))
+            continue
+        try:
+            extra = _amount(row["extra_percent"], Decimal(99)) if row.get("extra_percent") else None
+            if extra is not None and extra <= 0:
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            result.error(line, "extra_percent", _("Enter a percentage above 0 and below 100."))
+            continue
+        if product_id is None:
+            continue
+        key = (product_id, minimum)
+        if breaks.get(key) == extra:
+            result.unchanged += 1
+            continue
+        (result.updates if key in breaks else result.creates).append(
+            {"product_id": product_id, "min_quantity": minimum, "extra_percent": extra})
+        result.change(f"{row['sku']} / ≥{minimum}", "extra_percent", breaks.get(key), extra)
+    return result
+
+
 def _plan_stock(data: bytes) -> Plan:
     result = Plan("stock")
     products = dict(db.session.execute(select(Product.sku, Product.id)).all())
@@ -210,7 +248,8 @@ def apply(kind: str, data: bytes, actor) -> Plan:
     """Plan again and write everything, or nothing if any row is bad (the caller commits)."""
     result = plan(kind, data)
     if not result.errors:
-        {"products": _apply_products, "prices": _apply_prices, "stock": _apply_stock}[kind](result, actor)
+        {"products": _apply_products, "prices": _apply_prices, "stock": _apply_stock,
+         "volume_breaks": _apply_breaks}[kind](result, actor)
         if kind != "stock":
             cache.bump("catalog")  # bulk statements bypass the session's change tracking
     return result
@@ -237,6 +276,18 @@ def _apply_prices(result: Plan, actor) -> None:
         db.session.execute(delete(table).where(table.c.product_id == bindparam("p"), table.c.tier_id == bindparam("t")),
                            [{"p": c["product_id"], "t": c["tier_id"]} for c in changes])
     kept = [c for c in changes if c["discount_percent"] is not None]
+    if kept:
+        db.session.execute(table.insert(), kept)
+
+
+def _apply_breaks(result: Plan, actor) -> None:
+    table = VolumeBreak.__table__
+    changes = result.creates + result.updates
+    if changes:
+        db.session.execute(delete(table).where(table.c.product_id == bindparam("p"),
+                                               table.c.min_quantity == bindparam("m")),
+                           [{"p": c["product_id"], "m": c["min_quantity"]} for c in changes])
+    kept = [c for c in changes if c["extra_percent"] is not None]
     if kept:
         db.session.execute(table.insert(), kept)
 
@@ -292,6 +343,10 @@ def export(kind: str) -> str:
         rows = db.session.execute(select(Product.sku, PriceTier.code, TierOverride.discount_percent)
                                   .join(Product, Product.id == TierOverride.product_id)
                                   .join(PriceTier, PriceTier.id == TierOverride.tier_id).order_by(Product.sku))
+    elif kind == "volume_breaks":
+        rows = db.session.execute(select(Product.sku, VolumeBreak.min_quantity, VolumeBreak.extra_percent)
+                                  .join(Product, Product.id == VolumeBreak.product_id)
+                                  .order_by(Product.sku, VolumeBreak.min_quantity))
     else:
         rows = db.session.execute(select(Product.sku, Warehouse.code, StockLevel.on_hand)
                                   .join(Product, Product.id == StockLevel.product_id)

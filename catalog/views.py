@@ -135,7 +135,7 @@ def transfer_page():
                            apply_form=ActionForm(), kinds=transfer.COLUMNS)
 
 
-@bp.post("/catalog/transfer/<any(products, prices, stock):kind>/<token>")
+@bp.post("/catalog/transfer/<any(products, prices, stock, volume_breaks):kind>/<token>")
 @role_required("channel_manager")
 def apply_import(kind: str, token: str):
     staged = _staged(token)
@@ -159,7 +159,7 @@ def apply_import(kind: str, token: str):
     return redirect(url_for("catalog.transfer_page"))
 
 
-@bp.get("/catalog/transfer/<any(products, prices, stock):kind>.csv")
+@bp.get("/catalog/transfer/<any(products, prices, stock, volume_breaks):kind>.csv")
 @role_required("channel_manager")
 def export(kind: str):
     return current_app.response_class(transfer.export(kind), mimetype="text/csv",

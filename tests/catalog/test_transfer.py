@@ -85,3 +85,15 @@ def test_bad_files(client, manager, make_user, token_for):
     partner = token_for(make_user("partner_user"))
     assert post(client, partner, "products", GOOD).status_code == 403
     assert client.get("/api/v1/catalog/exports/stock", headers=partner).status_code == 403
+
+
+def test_volume_breaks(client, manager):
+    client.post("/api/v1/products", json=product("SW-1"), headers=manager)
+    bad = post(client, manager, "volume_breaks", "sku,min_quantity,extra_percent\nSW-1,1,5\nSW-1,10,100\n")
+    assert [(e["line"], e["field"]) for e in bad.json["errors"]] == [(2, "min_quantity"), (3, "extra_percent")]
+    assert post(client, manager, "volume_breaks", "sku,min_quantity,extra_percent\nSW-1,10,5\n",
+                dry_run=False).json["creates"] == 1
+    exported = client.get("/api/v1/catalog/exports/volume_breaks", headers=manager).get_data(as_text=True)
+    assert "SW-1,10,5.00" in exported
+    post(client, manager, "volume_breaks", "sku,min_quantity,extra_percent\nSW-1,10,\n", dry_run=False)
+    assert "SW-1,10" not in client.get("/api/v1/catalog/exports/volume_breaks", headers=manager).get_data(as_text=True)
