@@ -244,55 +244,76 @@ def _plan_stock(data: bytes) -> Plan:
     return result
 
 
-def apply(kind: str, data: bytes, actor) -> Plan:
-    """Plan again and write everything, or nothing if any row is bad (the caller commits)."""
+BATCH = 5000
+
+
+class Progress:
+    """Counts written rows and tells ``report(done, total)`` after every batch."""
+
+    def __init__(self, total: int, report=None):
+        self.total, self.done, self.report = total, 0, report or (lambda done, total: None)
+
+    def write(self, statement, rows: list[dict]):
+        """``executemany`` in batches, so a long import can show how far it is; returns the
+        rows changed, or -1 when the driver cannot tell."""
+        counts = []
+        for start in range(0, len(rows), BATCH):
+            batch = rows[start:start + BATCH]
+            counts.append(db.session.execute(statement, batch).rowcount)
+            self.done = min(self.total, self.done + len(batch))
+            self.report(self.done, self.total)
+        return -1 if -1 in counts else sum(counts)
+
+
+def apply(kind: str, data: bytes, actor, report=None) -> Plan:
+    """Plan again and write everything, or nothing if any row is bad (the caller commits).
+
+    ``report(done, total)`` is called as batches are written, for a progress bar.
+    """
     result = plan(kind, data)
     if not result.errors:
+        progress = Progress(len(result.creates) + len(result.updates), report)
         {"products": _apply_products, "prices": _apply_prices, "stock": _apply_stock,
-         "volume_breaks": _apply_breaks}[kind](result, actor)
+         "volume_breaks": _apply_breaks}[kind](result, actor, progress)
         if kind != "stock":
             cache.bump("catalog")  # bulk statements bypass the session's change tracking
     return result
 
 
-def _apply_products(result: Plan, actor) -> None:
+def _apply_products(result: Plan, actor, progress: Progress) -> None:
     categories = {path: category_at(path).id for path in
                   {v["category"] for v in result.creates + result.updates if v["category"]}}
     for values in result.creates + result.updates:
         values["category_id"] = categories.get(values.pop("category"))
         values["search_text"] = search_text(values)
     if result.creates:
-        db.session.execute(Product.__table__.insert(), result.creates)
+        progress.write(Product.__table__.insert(), result.creates)
     if result.updates:
         columns = {c: bindparam(c) for c in result.updates[0] if c != "_id"}
-        db.session.execute(update(Product.__table__).where(Product.__table__.c.id == bindparam("_id"))
-                           .values(columns), result.updates)
+        progress.write(update(Product.__table__).where(Product.__table__.c.id == bindparam("_id")).values(columns),
+                       result.updates)
 
 
-def _apply_prices(result: Plan, actor) -> None:
-    table = TierOverride.__table__
+def _apply_prices(result: Plan, actor, progress: Progress) -> None:
+    _replace(TierOverride.__table__, "tier_id", "discount_percent", result, progress)
+
+
+def _replace(table, key: str, value: str, result: Plan, progress: Progress) -> None:
+    """Delete the rows the file names, then insert those with a value (a blank removes)."""
     changes = result.creates + result.updates
     if changes:
-        db.session.execute(delete(table).where(table.c.product_id == bindparam("p"), table.c.tier_id == bindparam("t")),
-                           [{"p": c["product_id"], "t": c["tier_id"]} for c in changes])
-    kept = [c for c in changes if c["discount_percent"] is not None]
+        db.session.execute(delete(table).where(table.c.product_id == bindparam("p"), table.c[key] == bindparam("k")),
+                           [{"p": c["product_id"], "k": c[key]} for c in changes])
+    kept = [c for c in changes if c[value] is not None]
     if kept:
-        db.session.execute(table.insert(), kept)
+        progress.write(table.insert(), kept)
 
 
-def _apply_breaks(result: Plan, actor) -> None:
-    table = VolumeBreak.__table__
-    changes = result.creates + result.updates
-    if changes:
-        db.session.execute(delete(table).where(table.c.product_id == bindparam("p"),
-                                               table.c.min_quantity == bindparam("m")),
-                           [{"p": c["product_id"], "m": c["min_quantity"]} for c in changes])
-    kept = [c for c in changes if c["extra_percent"] is not None]
-    if kept:
-        db.session.execute(table.insert(), kept)
+def _apply_breaks(result: Plan, actor, progress: Progress) -> None:
+    _replace(VolumeBreak.__table__, "min_quantity", "extra_percent", result, progress)
 
 
-def _apply_stock(result: Plan, actor) -> None:
+def _apply_stock(result: Plan, actor, progress: Progress) -> None:
     warehouses = {}
     for code in {c["warehouse"] for c in result.creates}:
         insert_if_absent(Warehouse, code=code, name=code)
@@ -301,14 +322,14 @@ def _apply_stock(result: Plan, actor) -> None:
     created = [{"product_id": c["product_id"], "warehouse_id": warehouses[c["warehouse"]], "on_hand": c["on_hand"],
                 "reserved": 0} for c in result.creates]
     if created:
-        db.session.execute(StockLevel.__table__.insert(), created)
+        progress.write(StockLevel.__table__.insert(), created)
     if result.updates:
         table = StockLevel.__table__
         # The reserved guard stands in SQL too: an order placed since the plan cannot be undercut.
-        updated = db.session.execute(
+        updated = progress.write(
             update(table).where(table.c.id == bindparam("_id"), table.c.reserved <= bindparam("on_hand"))
             .values(on_hand=bindparam("on_hand")),
-            [{"_id": u["_id"], "on_hand": u["on_hand"]} for u in result.updates]).rowcount
+            [{"_id": u["_id"], "on_hand": u["on_hand"]} for u in result.updates])
         if updated not in (-1, len(result.updates)):
             raise BadFile(_("Orders reserved stock while the import ran; check the file again."))
     movements = [{"product_id": c["product_id"], "warehouse_id": c["warehouse_id"], "on_hand_change": c["on_hand"],

@@ -1,5 +1,6 @@
 """Catalog pages: partners browse at their own prices; staff manage products and stock."""
 
+import json
 import re
 import secrets
 from pathlib import Path
@@ -141,22 +142,42 @@ def apply_import(kind: str, token: str):
     staged = _staged(token)
     if not ActionForm().validate_on_submit() or not staged.exists():
         flash(_("Check the file again before applying it."), "danger")
-        return redirect(url_for("catalog.transfer_page"))
+        return _back_to_transfer()
+    progress_file = staged.with_suffix(".progress")
+
+    def report(done: int, total: int) -> None:
+        progress_file.write_text(json.dumps({"done": done, "total": total}))
+
     try:
-        result = transfer.apply(kind, staged.read_bytes(), current_user)
+        result = transfer.apply(kind, staged.read_bytes(), current_user, report)
     except transfer.BadFile as error:
         db.session.rollback()
         flash(str(error), "danger")
-        return redirect(url_for("catalog.transfer_page"))
+        return _back_to_transfer()
     if result.errors:
         db.session.rollback()
         flash(_("Some rows are invalid; nothing was imported."), "danger")
     else:
         db.session.commit()
         staged.unlink(missing_ok=True)
+        progress_file.unlink(missing_ok=True)
         flash(_("Imported: %(creates)d new, %(updates)d changed.", creates=len(result.creates),
                 updates=len(result.updates)), "success")
-    return redirect(url_for("catalog.transfer_page"))
+    return _back_to_transfer()
+
+
+def _back_to_transfer():
+    """The page's script applies by fetch and navigates itself (so the flash survives)."""
+    target = url_for("catalog.transfer_page")
+    return {"redirect": target} if request.headers.get("X-Requested-With") == "fetch" else redirect(target)
+
+
+@bp.get("/catalog/transfer/progress/<token>")
+@role_required("channel_manager")
+def import_progress(token: str):
+    """How far an import being applied is (polled by the page's progress bar)."""
+    progress = _staged(token).with_suffix(".progress")
+    return json.loads(progress.read_text()) if progress.exists() else {"done": 0, "total": 0}
 
 
 @bp.get("/catalog/transfer/<any(products, prices, stock, volume_breaks):kind>.csv")

@@ -20,3 +20,19 @@ def test_search_then_product_page_shows_own_price(page, live_server, client, mak
     page.get_by_role("link", name="Core Switch CS9600").click()
     expect(page.get_by_test_id("net-price")).to_have_text("CN¥134,300.00")
     expect(page.locator("#stock")).to_contain_text("8")
+
+
+def test_import_check_then_apply_with_progress(page, live_server, make_user, tmp_path):
+    csv_file = tmp_path / "products.csv"
+    csv_file.write_text("sku,name,name_zh,product_line,list_price\nIMP-1,Imported One,导入一,NETWORK,10.00\n"
+                        "IMP-2,Imported Two,导入二,NETWORK,20.00\n", encoding="utf-8-sig")
+    sign_in(page, live_server, make_user("channel_manager").email)
+    page.goto(f"{live_server}/catalog/transfer")
+    page.get_by_label("CSV file (UTF-8)").set_input_files(str(csv_file))
+    page.locator("#check-import").click()
+    expect(page.locator("#import-report")).to_contain_text("2 new, 0 changed")
+    expect(page.locator("#import-changes")).to_contain_text("IMP-2")
+    page.locator("#apply-import").click()
+    expect(page.locator(".alert-success")).to_contain_text("Imported: 2 new, 0 changed.")
+    page.goto(f"{live_server}/catalog?q=imported")
+    expect(page.locator("#products")).to_contain_text("IMP-1")

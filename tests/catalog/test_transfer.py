@@ -97,3 +97,17 @@ def test_volume_breaks(client, manager):
     assert "SW-1,10,5.00" in exported
     post(client, manager, "volume_breaks", "sku,min_quantity,extra_percent\nSW-1,10,\n", dry_run=False)
     assert "SW-1,10" not in client.get("/api/v1/catalog/exports/volume_breaks", headers=manager).get_data(as_text=True)
+
+
+def test_apply_reports_progress_batch_by_batch(app, monkeypatch):
+    from catalog import transfer
+    from portal.extensions import db
+
+    monkeypatch.setattr(transfer, "BATCH", 2)
+    rows = "".join(f"B-{i},Thing {i},NETWORK,1.00\n" for i in range(5))
+    seen = []
+    with app.app_context():
+        result = transfer.apply("products", f"sku,name,product_line,list_price\n{rows}".encode(), None,
+                                lambda done, total: seen.append((done, total)))
+        db.session.commit()
+    assert not result.errors and seen == [(2, 5), (4, 5), (5, 5)]
