@@ -15,7 +15,6 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,7 +28,6 @@ sys.path[0] = str(ROOT)  # not this folder: benchmarks/http.py would shadow the 
 from sqlalchemy import insert, select, text  # noqa: E402
 
 from benchmarks.common import fresh_app, p95, postgres_url  # noqa: E402
-
 from deal_registration import jobs, service  # noqa: E402
 from deal_registration.matching import blocking_keys, normalise_name  # noqa: E402
 from deal_registration.models import DealRegistration  # noqa: E402

@@ -15,8 +15,16 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, delete, select, update
 
-from catalog.models import (Category, Product, StockLevel, StockMovement, TierOverride, VolumeBreak, Warehouse,
-                            search_text)
+from catalog.models import (
+    Category,
+    Product,
+    StockLevel,
+    StockMovement,
+    TierOverride,
+    VolumeBreak,
+    Warehouse,
+    search_text,
+)
 from catalog.service import category_at
 from partners.models import PriceTier
 from portal import cache

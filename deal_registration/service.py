@@ -20,9 +20,9 @@ from deal_registration.models import DealConflict, DealHistory, DealPolicy, Deal
 from partners.models import Territory
 from partners.service import covers, parse_amount, territory_by_code
 from portal import locking
-from portal.codes import PRODUCT_LINE
 from portal.audit import record, snapshot
 from portal.auth.models import User
+from portal.codes import PRODUCT_LINE
 from portal.errors import DomainError, NotFound, ValidationFailed
 from portal.extensions import db
 from portal.notifications.service import notify
