@@ -20,6 +20,10 @@ class ProductForm(FlaskForm):
     active = BooleanField(_l("Active (visible to partners)"), default=True)
 
 
+class ImageForm(FlaskForm):
+    image = FileField(_l("Picture (PNG, JPEG or WebP, up to 2 MB)"), validators=[FileRequired()])
+
+
 class StockForm(FlaskForm):
     warehouse_code = StringField(_l("Warehouse"), validators=[DataRequired(), Length(max=32)])
     on_hand = IntegerField(_l("On hand"), validators=[InputRequired(), NumberRange(min=0)])

@@ -44,6 +44,7 @@ class Product(db.Model):
     # Indexed for substring search outside the ORM's view (see migration 0005): an FTS5
     # trigram table on SQLite, a pg_trgm GIN index on PostgreSQL.
     search_text: Mapped[str] = mapped_column(Text, default="")
+    image: Mapped[str | None] = mapped_column(String(80))  # a file name under UPLOAD_DIR/products
 
     category: Mapped[Category | None] = relationship(lazy="joined")
     tier_overrides: Mapped[list["TierOverride"]] = relationship(cascade="all, delete-orphan")

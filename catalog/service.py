@@ -1,7 +1,9 @@
 """Products, stock and the partner's view of them (flush, never commit)."""
 
 import re
+import secrets
 from decimal import Decimal
+from pathlib import Path
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, column, func, literal_column, or_, select, table, update
@@ -61,6 +63,11 @@ def all_categories() -> list[dict]:
     return cache.cached("catalog", ("categories",), lambda: [
         {"path": c.path, "name": c.name, "name_zh": c.name_zh}
         for c in db.session.scalars(select(Category).order_by(Category.path))])
+
+
+def product_lines() -> list[str]:
+    return cache.cached("catalog", ("product_lines",), lambda: db.session.scalars(
+        select(Product.product_line).distinct().order_by(Product.product_line)).all())
 
 
 def create_product(actor, **values) -> Product:
@@ -228,3 +235,28 @@ def break_prices(user, product: Product) -> list[tuple[int, Decimal, Decimal]]:
     breaks = [(b.min_quantity, b.extra_percent) for b in product.volume_breaks]
     return [(minimum, extra, pricing.unit_price(product.list_price, discount, minimum, override, breaks))
             for minimum, extra in breaks]
+
+
+IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": ("png", "image/png"), b"\xff\xd8\xff": ("jpg", "image/jpeg"),
+               b"RIFF": ("webp", "image/webp")}
+IMAGE_MAX_BYTES = 2 * 1024 * 1024
+
+
+def set_image(actor, sku: str, data: bytes, folder: Path) -> Product:
+    """Store a product picture, recognised by its bytes (PNG, JPEG or WebP) rather than its name."""
+    product = get_product(sku)
+    if len(data) > IMAGE_MAX_BYTES:
+        raise DomainError("too_large", _("The image is larger than 2 MB."), status=413)
+    kind = next((kind for magic, kind in IMAGE_TYPES.items() if data.startswith(magic)
+                 and (magic != b"RIFF" or data[8:12] == b"WEBP")), None)
+    if kind is None:
+        raise ValidationFailed({"image": _("Use a PNG, JPEG or WebP picture.")})
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{product.id}-{secrets.token_hex(4)}.{kind[0]}"
+    (folder / name).write_bytes(data)
+    old, product.image = product.image, name
+    db.session.flush()
+    if old:
+        (folder / old).unlink(missing_ok=True)
+    record(actor, "product.image", product, {"image": old}, {"image": name})
+    return product

@@ -5,12 +5,12 @@ import re
 import secrets
 from pathlib import Path
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from catalog import service, transfer
-from catalog.forms import ImportForm, ProductForm, StockForm
+from catalog.forms import ImageForm, ImportForm, ProductForm, StockForm
 from partners.service import all_tiers
 from portal.audit import entries_for
 from portal.auth.decorators import login_required, role_required
@@ -33,7 +33,8 @@ def index():
                "sort": args.get("sort") if args.get("sort") in service.SORTS else "sku"}
     items, total = service.browse(current_user, page=page, per_page=PER_PAGE, **filters)
     return render_template("catalog/index.html", items=items, total=total, page=page, filters=filters,
-                           pages=max(1, -(-total // PER_PAGE)), categories=service.all_categories())
+                           pages=max(1, -(-total // PER_PAGE)), categories=service.all_categories(),
+                           product_lines=service.product_lines())
 
 
 @bp.get("/catalog/<sku>")
@@ -44,7 +45,7 @@ def product(sku: str):
     return render_template("catalog/product.html", product=found, net_price=net_price, stock=stock,
                            breaks=service.break_prices(current_user, found),
                            tiers=service.prices_by_tier(found, all_tiers()) if staff else None,
-                           stock_form=StockForm(), audit=entries_for(found) if staff else None)
+                           stock_form=StockForm(), image_form=ImageForm(), audit=entries_for(found) if staff else None)
 
 
 def _product_form(form: ProductForm, action, success: str):
@@ -104,6 +105,39 @@ def stock(sku: str):
             flash(_("The stock is saved."), "success")
     else:
         flash(_("Enter a warehouse and a quantity of zero or more."), "danger")
+    return redirect(url_for("catalog.product", sku=sku))
+
+
+def _images() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"]) / "products"
+
+
+@bp.get("/catalog/<sku>/image")
+@login_required
+def image(sku: str):
+    found, _price, _stock = service.product_for(current_user, sku)  # 404 for what the caller may not see
+    if not found.image:
+        raise NotFound()
+    return send_from_directory(_images(), found.image, max_age=3600)
+
+
+@bp.post("/catalog/<sku>/image")
+@role_required("channel_manager")
+def upload_image(sku: str):
+    form = ImageForm()
+    if form.validate_on_submit():
+        try:
+            service.set_image(current_user, sku, form.image.data.read(), _images())
+        except DomainError as error:
+            if error.status == 404:
+                raise
+            db.session.rollback()
+            flash(error.fields.get("image", error.message), "danger")
+        else:
+            db.session.commit()
+            flash(_("The picture is saved."), "success")
+    else:
+        flash(_("Choose a picture."), "danger")
     return redirect(url_for("catalog.product", sku=sku))
 
 

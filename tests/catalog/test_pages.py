@@ -115,3 +115,33 @@ def test_listing_page_statements_do_not_grow(app, client, auth, make_user):
     small = warm()
     seed(10, 990)
     assert warm() == small <= 6
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_product_picture(client, auth, catalog, make_user, make_partner, app):
+    from io import BytesIO
+
+    from tests.conftest import csrf_token
+
+    auth.login(make_user("channel_manager"))
+    token = csrf_token(client, "/catalog/SW-100")
+    refused = client.post("/catalog/SW-100/image", data={"csrf_token": token, "image": (BytesIO(b"<svg>"), "x.png")})
+    assert refused.status_code == 302 and client.get("/catalog/SW-100/image").status_code == 404
+    saved = client.post("/catalog/SW-100/image", data={"csrf_token": token, "image": (BytesIO(PNG), "p.png")})
+    assert saved.status_code == 302
+    picture = client.get("/catalog/SW-100/image")
+    assert picture.status_code == 200 and picture.data == PNG and picture.mimetype == "image/png"
+    assert "product-image" in client.get("/catalog/SW-100").get_data(as_text=True)
+    auth.logout()
+    auth.login(make_user("partner_user"))
+    assert client.get("/catalog/SW-100/image").status_code == 200
+    assert client.post("/catalog/SW-100/image", data={"csrf_token": csrf_token(client, "/catalog"),
+                                                      "image": (BytesIO(PNG), "p.png")}).status_code == 403
+
+
+def test_product_line_filter(client, auth, catalog, make_user):
+    auth.login(make_user("partner_user"))
+    page = client.get("/catalog?product_line=STORAGE").get_data(as_text=True)
+    assert "ST-1" in page and "SW-100" not in page and '<option value="NETWORK"' in page
