@@ -131,6 +131,9 @@ class StockMovement(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    warehouse: Mapped[Warehouse] = relationship(lazy="joined")
+    actor = relationship("User", lazy="joined")
+
 
 # Catalog pages are cached per process; these are what they are made of (stock is read live).
 cache.watch("catalog", Category, Product, TierOverride, VolumeBreak)

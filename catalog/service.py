@@ -260,3 +260,9 @@ def set_image(actor, sku: str, data: bytes, folder: Path) -> Product:
         (folder / old).unlink(missing_ok=True)
     record(actor, "product.image", product, {"image": old}, {"image": name})
     return product
+
+
+def movements_of(product: Product, limit: int = 20) -> list[StockMovement]:
+    """The latest stock changes of a product, with who and why."""
+    return db.session.scalars(select(StockMovement).where(StockMovement.product_id == product.id)
+                              .order_by(StockMovement.at.desc(), StockMovement.id.desc()).limit(limit)).all()

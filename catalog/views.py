@@ -45,7 +45,8 @@ def product(sku: str):
     return render_template("catalog/product.html", product=found, net_price=net_price, stock=stock,
                            breaks=service.break_prices(current_user, found),
                            tiers=service.prices_by_tier(found, all_tiers()) if staff else None,
-                           stock_form=StockForm(), image_form=ImageForm(), audit=entries_for(found) if staff else None)
+                           stock_form=StockForm(), image_form=ImageForm(), audit=entries_for(found) if staff else None,
+                           movements=service.movements_of(found) if staff else None)
 
 
 def _product_form(form: ProductForm, action, success: str):

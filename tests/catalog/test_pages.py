@@ -32,7 +32,9 @@ def test_staff_see_every_tier_and_set_stock(client, auth, catalog, make_user):
     assert "Price by tier" in page and "CN¥8,500.00" in page and "CN¥9,000.00" in page
     response = auth.post("/catalog/SW-100/stock", {"warehouse_code": "BJ1", "on_hand": "7"}, form_url="/catalog/SW-100")
     assert response.status_code == 302
-    assert "BJ1" in client.get("/catalog/SW-100").get_data(as_text=True)
+    page = client.get("/catalog/SW-100").get_data(as_text=True)
+    movements = page.split('id="movements"')[1]
+    assert "BJ1" in movements and "+7" in movements and "erp_sync" in movements
 
 
 def test_search_category_and_chinese(client, auth, catalog, make_user):
