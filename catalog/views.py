@@ -14,9 +14,9 @@ from catalog.forms import ImageForm, ImportForm, ProductForm, StockForm
 from partners.service import all_tiers
 from portal.audit import entries_for
 from portal.auth.decorators import login_required, role_required
-from portal.errors import DomainError, NotFound
+from portal.errors import NotFound
 from portal.extensions import db
-from portal.forms import ActionForm, show_domain_error
+from portal.forms import ActionForm, act_and_redirect, save_form
 
 bp = Blueprint("catalog", __name__, template_folder="templates")
 
@@ -51,15 +51,8 @@ def product(sku: str):
 
 def _product_form(form: ProductForm, action, success: str):
     values = {name: field.data for name, field in form._fields.items() if name not in ("csrf_token", "sku")}
-    try:
-        saved = action(values)
-    except DomainError as error:
-        db.session.rollback()
-        show_domain_error(form, error)
-        return None
-    db.session.commit()
-    flash(success, "success")
-    return redirect(url_for("catalog.product", sku=saved.sku))
+    saved = save_form(form, lambda: action(values), success)
+    return redirect(url_for("catalog.product", sku=saved.sku)) if saved else None
 
 
 @bp.route("/catalog/new", methods=["GET", "POST"])
@@ -93,20 +86,12 @@ def edit(sku: str):
 @role_required("channel_manager")
 def stock(sku: str):
     form = StockForm()
-    if form.validate_on_submit():
-        try:
-            service.set_stock(current_user, sku, form.warehouse_code.data, form.on_hand.data)
-        except DomainError as error:
-            if error.status == 404:
-                raise
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("The stock is saved."), "success")
-    else:
+    target = url_for("catalog.product", sku=sku)
+    if not form.validate_on_submit():
         flash(_("Enter a warehouse and a quantity of zero or more."), "danger")
-    return redirect(url_for("catalog.product", sku=sku))
+        return redirect(target)
+    return act_and_redirect(lambda: service.set_stock(current_user, sku, form.warehouse_code.data, form.on_hand.data),
+                            _("The stock is saved."), target)
 
 
 def _images() -> Path:
@@ -126,20 +111,12 @@ def image(sku: str):
 @role_required("channel_manager")
 def upload_image(sku: str):
     form = ImageForm()
-    if form.validate_on_submit():
-        try:
-            service.set_image(current_user, sku, form.image.data.read(), _images())
-        except DomainError as error:
-            if error.status == 404:
-                raise
-            db.session.rollback()
-            flash(error.fields.get("image", error.message), "danger")
-        else:
-            db.session.commit()
-            flash(_("The picture is saved."), "success")
-    else:
+    target = url_for("catalog.product", sku=sku)
+    if not form.validate_on_submit():
         flash(_("Choose a picture."), "danger")
-    return redirect(url_for("catalog.product", sku=sku))
+        return redirect(target)
+    return act_and_redirect(lambda: service.set_image(current_user, sku, form.image.data.read(), _images()),
+                            _("The picture is saved."), target)
 
 
 # ERP files ----------------------------------------------------------------------------

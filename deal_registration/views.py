@@ -13,27 +13,12 @@ from portal.auth.decorators import login_required, role_required
 from portal.auth.roles import PARTNER_ROLES
 from portal.errors import DomainError, NotFound
 from portal.extensions import db
-from portal.forms import show_domain_error
+from portal.forms import act_and_redirect, show_domain_error
 from portal.types import utcnow
 
 bp = Blueprint("deals", __name__, template_folder="templates")
 
 PER_PAGE = 25
-
-
-def _done(action, success: str, target: str):
-    """Run a decision, commit, flash what happened (or why not) and go to ``target``."""
-    try:
-        action()
-    except DomainError as error:
-        if error.status in (403, 404):
-            raise  # not yours, or not allowed: the error page, not a flash
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(success, "success")
-    return redirect(target)
 
 
 def _detail(registration_id: int) -> str:
@@ -103,7 +88,7 @@ def detail(registration_id: int):
 def withdraw(registration_id: int):
     if not NoteForm().validate_on_submit():
         return redirect(_detail(registration_id))
-    return _done(lambda: service.withdraw(current_user, registration_id), _("The registration is withdrawn."),
+    return act_and_redirect(lambda: service.withdraw(current_user, registration_id), _("The registration is withdrawn."),
                  _detail(registration_id))
 
 
@@ -113,7 +98,7 @@ def close(registration_id: int):
     form = CloseForm()
     if not form.validate_on_submit():
         return redirect(_detail(registration_id))
-    return _done(lambda: service.close(current_user, registration_id, form.outcome.data),
+    return act_and_redirect(lambda: service.close(current_user, registration_id, form.outcome.data),
                  _("The registration is closed."), _detail(registration_id))
 
 
@@ -123,7 +108,7 @@ def _reasoned(registration_id: int, action, success: str):
     if not form.validate_on_submit():
         flash(_("Give a reason."), "danger")
         return redirect(_detail(registration_id))
-    return _done(lambda: action(current_user, registration_id, form.reason.data), success, _detail(registration_id))
+    return act_and_redirect(lambda: action(current_user, registration_id, form.reason.data), success, _detail(registration_id))
 
 
 @bp.post("/deals/<int:registration_id>/extension")
@@ -155,7 +140,7 @@ def approve(registration_id: int):
     form = NoteForm()
     if not form.validate_on_submit():
         return redirect(_detail(registration_id))
-    return _done(lambda: service.approve(current_user, registration_id, form.note.data),
+    return act_and_redirect(lambda: service.approve(current_user, registration_id, form.note.data),
                  _("The registration is approved."), _detail(registration_id))
 
 
@@ -166,7 +151,7 @@ def reject(registration_id: int):
     if not form.validate_on_submit():
         flash(_("Give a reason."), "danger")
         return redirect(_detail(registration_id))
-    return _done(lambda: service.reject(current_user, registration_id, form.reason.data),
+    return act_and_redirect(lambda: service.reject(current_user, registration_id, form.reason.data),
                  _("The registration is rejected."), _detail(registration_id))
 
 
@@ -179,7 +164,7 @@ def conflict(conflict_id: int):
     form = ResolveForm()
     form.winner_id.choices = [SelectChoice(r.id, r.partner.name) for r in found.registrations]
     if form.validate_on_submit():
-        return _done(lambda: service.resolve_conflict(current_user, conflict_id, form.winner_id.data,
+        return act_and_redirect(lambda: service.resolve_conflict(current_user, conflict_id, form.winner_id.data,
                                                       form.reason.data),
                      _("The conflict is resolved."), url_for("deals.review"))
     return render_template("deal_registration/conflict.html", conflict=found, form=form)
@@ -191,7 +176,7 @@ def decide_extension(extension_id: int, decision: str):
     if not NoteForm().validate_on_submit():
         return redirect(url_for("deals.review"))
     action = protection.approve_extension if decision == "approve" else protection.reject_extension
-    return _done(lambda: action(current_user, extension_id), _("The extension request is decided."),
+    return act_and_redirect(lambda: action(current_user, extension_id), _("The extension request is decided."),
                  url_for("deals.review"))
 
 
@@ -203,7 +188,7 @@ def decide_appeal(appeal_id: int, decision: str):
         flash(_("Give a reason."), "danger")
         return redirect(url_for("deals.review"))
     action = protection.overturn if decision == "overturn" else protection.dismiss
-    return _done(lambda: action(current_user, appeal_id, form.note.data), _("The appeal is decided."),
+    return act_and_redirect(lambda: action(current_user, appeal_id, form.note.data), _("The appeal is decided."),
                  url_for("deals.review"))
 
 

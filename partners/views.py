@@ -1,6 +1,6 @@
 """Staff pages for partners, territories and tiers; the partner admin's team page."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -10,9 +10,7 @@ from partners.forms import PartnerForm, TerritoryEditForm, TerritoryForm, TierFo
 from portal.audit import entries_for
 from portal.auth.decorators import role_required
 from portal.auth.roles import PARTNER_ROLES, STAFF_ROLES
-from portal.errors import DomainError
-from portal.extensions import db
-from portal.forms import show_domain_error
+from portal.forms import save_form
 
 bp = Blueprint("partners", __name__, template_folder="templates")
 
@@ -40,19 +38,6 @@ def _partner_form(partner=None) -> PartnerForm:
     return form
 
 
-def _save(form, action, success: str):
-    """Run ``action``; commit and flash on success, or show the rule's refusal on the form."""
-    try:
-        result = action()
-    except DomainError as error:
-        db.session.rollback()
-        show_domain_error(form, error)
-        return None
-    db.session.commit()
-    flash(success, "success")
-    return result
-
-
 # Partners ------------------------------------------------------------------------------
 
 @bp.get("/partners")
@@ -70,7 +55,7 @@ def index():
 def create():
     form = _partner_form()
     if form.validate_on_submit():
-        partner = _save(form, lambda: service.create_partner(
+        partner = save_form(form, lambda: service.create_partner(
             current_user, form.name.data, form.tier.data, form.territory_codes.data, form.credit_limit.data),
             _("The partner is created."))
         if partner:
@@ -94,7 +79,7 @@ def edit(partner_id: int):
     if form.validate_on_submit():
         changes = {"name": form.name.data, "tier": form.tier.data, "territory_codes": form.territory_codes.data,
                    "credit_limit": form.credit_limit.data, "status": form.status.data}
-        if _save(form, lambda: service.update_partner(current_user, partner, **changes), _("The partner is saved.")):
+        if save_form(form, lambda: service.update_partner(current_user, partner, **changes), _("The partner is saved.")):
             return redirect(url_for("partners.detail", partner_id=partner.id))
     return render_template("partners/form.html", form=form, partner=partner)
 
@@ -107,7 +92,7 @@ def create_user(partner_id: int):
     partner = service.get_partner(current_user, partner_id)
     form = UserForm()
     if form.validate_on_submit():
-        user = _save(form, lambda: accounts.create_user(
+        user = save_form(form, lambda: accounts.create_user(
             current_user, form.email.data, form.password.data, form.role.data, partner.id, form.name.data),
             _("The account is created."))
         if user:
@@ -120,7 +105,7 @@ def create_user(partner_id: int):
 def create_staff():
     form = UserForm().for_staff()
     if form.validate_on_submit():
-        user = _save(form, lambda: accounts.create_user(
+        user = save_form(form, lambda: accounts.create_user(
             current_user, form.email.data, form.password.data, form.role.data, None, form.name.data),
             _("The account is created."))
         if user:
@@ -141,7 +126,7 @@ def edit_user(user_id: int):
     form = UserEditForm(obj=user)
     form.role.choices = role_choices(PARTNER_ROLES if user.is_partner else STAFF_ROLES)
     if form.validate_on_submit():
-        saved = _save(form, lambda: accounts.update_user(
+        saved = save_form(form, lambda: accounts.update_user(
             current_user, user, role=form.role.data, active=form.active.data, name=form.name.data),
             _("The account is saved."))
         if saved:
@@ -175,7 +160,7 @@ def territories():
     form = TerritoryForm()
     form.parent_code.choices = _territory_choices(blank=_("(top level)"))
     if form.validate_on_submit():
-        if _save(form, lambda: service.create_territory(
+        if save_form(form, lambda: service.create_territory(
                 current_user, form.code.data, form.name.data, form.parent_code.data or None),
                 _("The territory is created.")):
             return redirect(url_for("partners.territories"))
@@ -193,7 +178,7 @@ def edit_territory(code: str):
     if request.method == "GET":
         form.parent_code.data = territory.parent.code if territory.parent else ""
     if form.validate_on_submit():
-        if _save(form, lambda: service.update_territory(
+        if save_form(form, lambda: service.update_territory(
                 current_user, territory, form.name.data, form.parent_code.data or None),
                 _("The territory is saved.")):
             return redirect(url_for("partners.territories"))
@@ -206,7 +191,7 @@ def edit_territory(code: str):
 def tiers():
     form = TierForm()
     if form.validate_on_submit():
-        if _save(form, lambda: service.put_tier(current_user, form.code.data, form.discount_percent.data,
+        if save_form(form, lambda: service.put_tier(current_user, form.code.data, form.discount_percent.data,
                                                  form.name.data), _("The tier is saved.")):
             return redirect(url_for("partners.tiers"))
     return render_template("partners/tiers.html", form=form, tiers=service.all_tiers())

@@ -1,8 +1,10 @@
 """Helpers shared by every domain's forms and views."""
 
+from flask import flash, redirect
 from flask_wtf import FlaskForm
 
 from portal.errors import DomainError
+from portal.extensions import db
 
 
 class ActionForm(FlaskForm):
@@ -19,3 +21,35 @@ def show_domain_error(form: FlaskForm, error: DomainError) -> None:
             placed = True
     if not placed:
         form.form_errors.append(error.message)
+
+
+def save_form(form: FlaskForm, action, success: str):
+    """Run ``action()``: commit and flash ``success`` and return its result, or roll back and
+    show the rule's refusal on the form and return None. Absent or forbidden still raise."""
+    try:
+        result = action()
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        db.session.rollback()
+        show_domain_error(form, error)
+        return None
+    db.session.commit()
+    flash(success, "success")
+    return result
+
+
+def act_and_redirect(action, success: str, target: str):
+    """Run a decision that has no form of its own; flash what happened (or why not) and go to
+    ``target``. Absent or forbidden still raise: the error page, not a flash."""
+    try:
+        action()
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        db.session.rollback()
+        flash(next(iter(error.fields.values()), error.message), "danger")  # a field's reason says most
+    else:
+        db.session.commit()
+        flash(success, "success")
+    return redirect(target)
