@@ -89,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     from catalog.views import bp as catalog_views
     from deal_registration.api import blp as deals_api
     from deal_registration.views import bp as deals_views
+    from orders.api import blp as orders_api
     from partners.api import blp as partners_api
     from partners.views import bp as partners_views
     from portal.auth.api import blp as auth_api
@@ -99,7 +100,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (main_views, auth_views, notifications_views, partners_views, catalog_views, deals_views):
         app.register_blueprint(blueprint)
-    for blueprint in (auth_api, notifications_api, partners_api, catalog_api, deals_api):
+    for blueprint in (auth_api, notifications_api, partners_api, catalog_api, deals_api, orders_api):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens, never cookies: see portal.security
 
@@ -110,12 +111,15 @@ def register_domain_hooks(app: Flask) -> None:
     from deal_registration.dashboard import DASHBOARD_PANELS as deal_panels
     from deal_registration.jobs import JOBS as deal_jobs
     from deal_registration.notices import NOTIFICATIONS as deal_notifications
+    from deal_registration.reactions import connect as connect_deal_reactions
+    from orders.jobs import JOBS as order_jobs
     from partners.dashboard import DASHBOARD_PANELS as partner_panels
     from portal.auth.jobs import JOBS as auth_jobs
 
-    app.extensions["portal.jobs"] = {**auth_jobs, **deal_jobs}
+    app.extensions["portal.jobs"] = {**auth_jobs, **deal_jobs, **order_jobs}
     app.extensions["portal.notifications"] = {**deal_notifications}
     app.extensions["portal.dashboard"] = [*partner_panels, *deal_panels]
+    connect_deal_reactions()
 
 
 def register_template_context(app: Flask) -> None:

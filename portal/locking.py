@@ -32,8 +32,9 @@ def _forget_flushed(session, transaction) -> None:
         session.info.pop("flushed", None)
 
 
-def hold(name: str) -> None:
-    """Take lock ``name`` for the rest of the current transaction.
+def hold(*names: str) -> None:
+    """Take the locks ``names`` for the rest of the current transaction (in sorted order,
+    so two transactions wanting the same locks never deadlock).
 
     Call it before the transaction writes anything. On SQLite a transaction that has
     only read is ended first: its snapshot may predate the previous holder's commit,
@@ -44,7 +45,8 @@ def hold(name: str) -> None:
         raise RuntimeError("take the lock before changing anything in the transaction")
     if session.get_bind().dialect.name == "sqlite":
         session.rollback()
-    take = update(NamedLock).where(NamedLock.name == name).values(taken=NamedLock.taken + 1)
-    if session.execute(take).rowcount == 0:  # the first use of this name
-        insert_if_absent(NamedLock, name=name, taken=0)
-        session.execute(take)
+    for name in sorted(set(names)):
+        take = update(NamedLock).where(NamedLock.name == name).values(taken=NamedLock.taken + 1)
+        if session.execute(take).rowcount == 0:  # the first use of this name
+            insert_if_absent(NamedLock, name=name, taken=0)
+            session.execute(take)

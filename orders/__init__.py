@@ -1,0 +1,1 @@
+"""Orders: placement at the partner's prices, stock reservation, payment and delivery."""

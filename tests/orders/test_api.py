@@ -1,0 +1,110 @@
+"""Placing, cancelling and shipping orders through the API (net terms; card needs Stripe)."""
+
+import re
+
+from tests.orders.conftest import available, order
+
+
+def test_net_terms_order_prices_reserves_and_numbers(client, shop):
+    response = order(client, shop.headers, [("SW-1", 7), ("ST-1", 1)], po_number="PO-88")
+    assert response.status_code == 201, response.json
+    body = response.json
+    assert re.fullmatch(r"SO-\d{4}-\d{6}", body["number"]) and body["status"] == "confirmed"
+    assert [(line["sku"], line["quantity"], line["unit_price"], line["line_total"]) for line in body["lines"]] == [
+        ("SW-1", 7, "900.00", "6300.00"), ("ST-1", 1, "450.00", "450.00")]
+    assert body["total"] == "6750.00" and body["payment"]["method"] == "net_terms" and body["payment"]["due_date"]
+    assert available(client, shop.manager, "SW-1") == 1 and available(client, shop.manager, "ST-1") == 1
+    second = order(client, shop.headers, [("ST-1", 1)]).json
+    assert int(second["number"][-6:]) == int(body["number"][-6:]) + 1
+
+
+def test_short_line_refuses_the_whole_order(client, shop):
+    response = order(client, shop.headers, [("ST-1", 1), ("SW-1", 9)])
+    assert response.status_code == 409 and response.json["error"]["code"] == "insufficient_stock"
+    assert response.json["error"]["short"] == [{"sku": "SW-1", "requested": 9, "available": 8}]
+    assert available(client, shop.manager, "ST-1") == 2 and available(client, shop.manager, "SW-1") == 8
+
+
+def test_credit_limit(client, shop):
+    assert order(client, shop.headers, [("SW-1", 8)]).status_code == 201  # 7,200 of 10,000
+    response = order(client, shop.headers, [("ST-1", 2)])
+    assert response.status_code == 201  # 900 more: 8,100
+    client.put("/api/v1/products/SW-1/stock/SH", json={"on_hand": 50}, headers=shop.manager)
+    over = order(client, shop.headers, [("SW-1", 3)])
+    assert over.status_code == 409 and over.json["error"]["code"] == "credit_limit_exceeded"
+
+
+def test_bad_input(client, shop):
+    for body, field in (({"items": [], "payment_method": "net_terms"}, "items"),
+                        ({"items": [{"sku": "SW-1", "quantity": 0}], "payment_method": "net_terms"}, "items.0.quantity"),
+                        ({"items": [{"sku": "SW-1", "quantity": 1}], "payment_method": "cash"}, "payment_method"),
+                        ({"items": [{"sku": "NOPE", "quantity": 1}], "payment_method": "net_terms"}, "items")):
+        response = client.post("/api/v1/orders", json=body, headers=shop.headers)
+        assert response.status_code == 422 and field in response.json["error"]["fields"], (body, response.json)
+    assert client.post("/api/v1/orders", json={"items": [{"sku": "SW-1", "quantity": 1}], "payment_method": "net_terms"},
+                       headers=shop.manager).status_code == 403
+    assert available(client, shop.manager, "SW-1") == 8
+
+
+def test_deal_discount_only_for_own_protected_registration(client, shop, make_territory):
+    registration = client.post("/api/v1/deal-registrations", headers=shop.headers, json={
+        "customer": {"company_name": "Customer Ltd", "territory_code": "CN", "country": "CN"},
+        "product_line": "NETWORK", "estimated_value": "10000", "expected_close_date": "2027-01-31"}).json
+    assert registration["status"] == "approved"
+    response = order(client, shop.headers, [("SW-1", 1), ("ST-1", 1)], deal_registration_id=registration["id"])
+    lines = {line["sku"]: line["unit_price"] for line in response.json["lines"]}
+    assert lines == {"SW-1": "855.00", "ST-1": "450.00"}  # 5% more on the registration's product line only
+    deal = client.get(f"/api/v1/deal-registrations/{registration['id']}", headers=shop.headers).json
+    assert deal["status"] == "won"  # a confirmed order wins the deal
+    history = client.get(f"/api/v1/deal-registrations/{registration['id']}/history", headers=shop.headers).json
+    assert history[-1]["action"] == "order_confirmed" and history[-1]["note"] == response.json["number"]
+    foreign = order(client, shop.other, [("SW-1", 1)], deal_registration_id=registration["id"])
+    assert foreign.status_code == 422 and foreign.json["error"]["code"] == "invalid_deal_registration"
+
+
+def test_isolation_cancel_and_ship(client, shop):
+    placed = order(client, shop.headers, [("SW-1", 6)]).json
+    assert client.get(f"/api/v1/orders/{placed['id']}", headers=shop.other).status_code == 404
+    assert client.post(f"/api/v1/orders/{placed['id']}/cancel", headers=shop.other).status_code == 404
+    assert client.get("/api/v1/orders", headers=shop.other).json["total"] == 0
+    assert client.post(f"/api/v1/orders/{placed['id']}/ship", json={"carrier": "SF", "tracking_number": "1"},
+                       headers=shop.headers).status_code == 403
+    shipped = client.post(f"/api/v1/orders/{placed['id']}/ship", json={"carrier": "SF Express",
+                                                                       "tracking_number": "SF123"},
+                          headers=shop.manager)
+    assert shipped.status_code == 200 and shipped.json["status"] == "shipped"
+    detail = client.get("/api/v1/products/SW-1", headers=shop.manager).json
+    assert sum(s["on_hand"] for s in detail["stock"]) == 2 and detail["available"] == 2
+    late = client.post(f"/api/v1/orders/{placed['id']}/cancel", headers=shop.headers)
+    assert late.status_code == 409
+
+    other = order(client, shop.headers, [("SW-1", 2)]).json
+    cancelled = client.post(f"/api/v1/orders/{other['id']}/cancel", headers=shop.headers)
+    assert cancelled.json["status"] == "cancelled" and available(client, shop.manager, "SW-1") == 2
+
+
+def test_card_without_stripe_configured_reserves_nothing(client, shop):
+    response = order(client, shop.headers, [("SW-1", 1)], method="card")
+    assert response.status_code == 503 and response.json["error"]["code"] == "payments_unavailable"
+    assert available(client, shop.manager, "SW-1") == 8
+
+
+def test_unpaid_card_orders_are_cancelled_after_48_hours(app, client, shop, runner):
+    from datetime import timedelta
+
+    from orders.models import Order
+    from portal.extensions import db
+    from portal.types import utcnow
+
+    placed = order(client, shop.headers, [("SW-1", 3)]).json
+    with app.app_context():
+        db.session.get(Order, placed["id"]).status = "awaiting_payment"  # as a card order waits
+        db.session.commit()
+    result = runner.invoke(args=["jobs", "run", "cancel-unpaid-orders", "--now",
+                                 (utcnow() + timedelta(hours=47)).isoformat()])
+    assert "ok (0)" in result.output
+    result = runner.invoke(args=["jobs", "run", "cancel-unpaid-orders", "--now",
+                                 (utcnow() + timedelta(hours=49)).isoformat()])
+    assert "ok (1)" in result.output
+    assert client.get(f"/api/v1/orders/{placed['id']}", headers=shop.headers).json["status"] == "cancelled"
+    assert available(client, shop.manager, "SW-1") == 8
