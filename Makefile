@@ -15,10 +15,15 @@ install: $(BIN)/python
 	$(BIN)/pip install -q -e .
 	$(MAKE) --no-print-directory catalog
 
-install-test: $(BIN)/python
+install-test: $(BIN)/python .venv-localstripe/bin/localstripe
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e ".[test]"
 	$(MAKE) --no-print-directory catalog
+
+# The Stripe-protocol server the payment tests talk to, in a venv of its own (its pins are its own).
+.venv-localstripe/bin/localstripe:
+	$(PYTHON) -m venv .venv-localstripe
+	.venv-localstripe/bin/pip install -q localstripe
 
 # Compiled message catalogs are build output: made here, never committed.
 catalog:

@@ -1,6 +1,7 @@
 """The "Orders and payment" section of API.md (net terms and card placement so far)."""
 
 import marshmallow as ma
+from flask import request
 from flask_login import current_user
 
 from orders import payments, service
@@ -25,6 +26,7 @@ class OrderIn(Schema):
     payment_method = Text(required=True, validate=ma.validate.OneOf(["card", "net_terms"]))
     deal_registration_id = ma.fields.Integer(load_default=None, allow_none=True)
     po_number = Text(load_default="", validate=ma.validate.Length(max=60))
+    payment_method_id = Text(load_default=None, allow_none=True, validate=ma.validate.Regexp(r"^pm_[A-Za-z0-9_]+$"))
 
 
 class LineOut(ma.Schema):
@@ -80,7 +82,7 @@ def place(data):
     secrets = {}
 
     def start_card_payment(order):
-        intent_id, secrets["client_secret"] = payments.create_payment_intent(order)
+        intent_id, secrets["client_secret"] = payments.create_payment_intent(order, data["payment_method_id"])
         return intent_id
 
     order = service.place(current_user, data["items"], data["payment_method"], data["deal_registration_id"],
@@ -120,3 +122,15 @@ def ship(data, order_id):
     order = service.ship(current_user, order_id, data["carrier"], data["tracking_number"])
     db.session.commit()
     return json_rows(order_json(order))
+
+
+webhook_blp = Blueprint("stripe_api", __name__, public=True, description="Stripe webhook")
+
+
+@webhook_blp.post("/stripe/webhook")
+@webhook_blp.response(200)
+def stripe_webhook():
+    """Stripe-signed events (400 on a bad signature); each is applied once however often it comes."""
+    applied = payments.handle_webhook(request.get_data(), request.headers.get("Stripe-Signature", ""))
+    db.session.commit()
+    return {"received": True, "applied": applied}

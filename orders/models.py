@@ -81,3 +81,13 @@ class Allocation(db.Model):
     order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id", ondelete="CASCADE"), index=True)
     stock_level_id: Mapped[int] = mapped_column(ForeignKey("stock_levels.id"))
     quantity: Mapped[int] = mapped_column()
+
+
+class StripeEvent(db.Model):
+    """Every webhook event applied, by id: a redelivered event is recognised and skipped."""
+
+    __tablename__ = "stripe_events"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    type: Mapped[str] = mapped_column(String(80))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -249,6 +249,15 @@ def _record(allocation: Allocation, line: OrderLine, now, actor, reason: str, **
                                  actor_id=getattr(actor, "id", None), **changes))
 
 
+def mark_paid(order: Order, actor=None, now: datetime | None = None) -> bool:
+    """Paid once: a second call (a redelivered event, a double click) changes nothing."""
+    now = now or utcnow()
+    if not _transition(order, ("awaiting_payment", "confirmed"), "paid", paid_at=now):
+        return False
+    order_confirmed.send(order, actor=actor, now=now)
+    return True
+
+
 def cancel_unpaid(now: datetime) -> int:
     """Card orders still unpaid after 48 hours are cancelled and their stock released."""
     due = db.session.scalars(select(Order.id).where(Order.status == "awaiting_payment",

@@ -90,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from deal_registration.api import blp as deals_api
     from deal_registration.views import bp as deals_views
     from orders.api import blp as orders_api
+    from orders.api import webhook_blp as stripe_api
     from partners.api import blp as partners_api
     from partners.views import bp as partners_views
     from portal.auth.api import blp as auth_api
@@ -100,7 +101,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (main_views, auth_views, notifications_views, partners_views, catalog_views, deals_views):
         app.register_blueprint(blueprint)
-    for blueprint in (auth_api, notifications_api, partners_api, catalog_api, deals_api, orders_api):
+    for blueprint in (auth_api, notifications_api, partners_api, catalog_api, deals_api, orders_api, stripe_api):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens, never cookies: see portal.security
 

@@ -3,12 +3,14 @@ TEST_DATABASE_URL says so), migrated once per session and emptied after every te
 
 import os
 import re
+import threading
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import text
+from werkzeug.serving import make_server
 
 from partners import accounts
 from partners import service as partner_service
@@ -178,3 +180,13 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app served by a threaded WSGI server on a free port; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
