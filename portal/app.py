@@ -91,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     from deal_registration.views import bp as deals_views
     from orders.api import blp as orders_api
     from orders.api import webhook_blp as stripe_api
+    from orders.views import bp as orders_views
     from partners.api import blp as partners_api
     from partners.views import bp as partners_views
     from portal.auth.api import blp as auth_api
@@ -99,7 +100,8 @@ def register_blueprints(app: Flask) -> None:
     from portal.notifications.api import blp as notifications_api
     from portal.notifications.views import bp as notifications_views
 
-    for blueprint in (main_views, auth_views, notifications_views, partners_views, catalog_views, deals_views):
+    for blueprint in (main_views, auth_views, notifications_views, partners_views, catalog_views, deals_views,
+                      orders_views):
         app.register_blueprint(blueprint)
     for blueprint in (auth_api, notifications_api, partners_api, catalog_api, deals_api, orders_api, stripe_api):
         api.register_blueprint(blueprint)

@@ -1,0 +1,48 @@
+"""Cart, checkout and order pages."""
+
+from tests.conftest import csrf_token
+
+
+def test_cart_checkout_and_order_page(client, auth, shop):
+    auth.login(shop.user)
+    token = csrf_token(client, "/catalog/SW-1")
+    assert client.post("/cart/add/SW-1", data={"csrf_token": token, "quantity": "2"}).status_code == 302
+    client.post("/cart/add/ST-1", data={"csrf_token": token, "quantity": "1"})
+    page = client.get("/cart").get_data(as_text=True)
+    assert 'data-testid="cart-total">CN¥2,250.00' in page  # 2 × 900 + 450
+    response = client.post("/checkout", data={"csrf_token": token, "payment_method": "net_terms",
+                                              "deal_registration_id": "", "po_number": "PO-1"})
+    assert response.status_code == 302 and "/orders/" in response.location
+    detail = client.get(response.location).get_data(as_text=True)
+    assert 'data-order-status="confirmed"' in detail and "PO-1" in detail
+    assert "Your cart is empty." in client.get("/cart").get_data(as_text=True)
+    assert "Invoice" in client.get(response.location + "/invoice").get_data(as_text=True)
+
+
+def test_cart_survives_sign_out_and_short_stock_is_refused(client, auth, shop):
+    auth.login(shop.user)
+    token = csrf_token(client, "/catalog/SW-1")
+    client.post("/cart/add/SW-1", data={"csrf_token": token, "quantity": "20"})
+    auth.logout()
+    auth.login(shop.user)
+    page = client.get("/cart").get_data(as_text=True)
+    assert "Only 8 available" in page
+    token = csrf_token(client, "/cart")
+    response = client.post("/checkout", data={"csrf_token": token, "payment_method": "net_terms"})
+    assert response.location.endswith("/cart")
+    assert "Not enough stock" in client.get("/cart").get_data(as_text=True)
+
+
+def test_staff_ship_and_other_partners_404(client, auth, shop, make_user):
+    order = client.post("/api/v1/orders", json={"items": [{"sku": "SW-1", "quantity": 1}],
+                                                "payment_method": "net_terms"}, headers=shop.headers).json
+    auth.login(make_user("partner_user"))
+    assert client.get(f"/orders/{order['id']}").status_code == 404
+    auth.logout()
+    auth.login(make_user("channel_manager"))
+    response = auth.post(f"/orders/{order['id']}/ship", {"carrier": "SF Express", "tracking_number": "SF1"},
+                         form_url=f"/orders/{order['id']}")
+    assert response.status_code == 302
+    page = client.get(f"/orders/{order['id']}").get_data(as_text=True)
+    assert 'data-order-status="shipped"' in page and "SF1" in page
+    assert order["number"] in client.get("/orders").get_data(as_text=True)
