@@ -124,6 +124,25 @@ def ship(data, order_id):
     return json_rows(order_json(order))
 
 
+@blp.post("/orders/<int:order_id>/deliver")
+@role_required("channel_manager")
+@blp.response(200, OrderOut)
+def deliver(order_id):
+    order = service.deliver(current_user, order_id)
+    db.session.commit()
+    return json_rows(order_json(order))
+
+
+@blp.post("/orders/<int:order_id>/payments")
+@role_required("channel_manager")
+@blp.response(200, OrderOut)
+def record_payment(order_id):
+    """A net-terms order was paid (by bank transfer): it no longer counts against credit."""
+    order = service.record_payment(current_user, order_id)
+    db.session.commit()
+    return json_rows(order_json(order))
+
+
 webhook_blp = Blueprint("stripe_api", __name__, public=True, description="Stripe webhook")
 
 

@@ -249,6 +249,40 @@ def _record(allocation: Allocation, line: OrderLine, now, actor, reason: str, **
                                  actor_id=getattr(actor, "id", None), **changes))
 
 
+def deliver(actor, order_id: int, now: datetime | None = None) -> Order:
+    order = get_order(actor, order_id)
+    if not _transition(order, ("shipped",), "delivered"):
+        raise DomainError("invalid_state", _("Only a shipped order can be delivered."))
+    return order
+
+
+def record_payment(actor, order_id: int, now: datetime | None = None) -> Order:
+    """Staff record that a net-terms order was paid; its amount stops counting against credit."""
+    order = get_order(actor, order_id)
+    now = now or utcnow()
+    if order.payment_method != "net_terms" or order.paid_at is not None or order.status == "cancelled":
+        raise DomainError("invalid_state", _("Only an unpaid net-terms order can be marked paid."))
+    changed = db.session.execute(update(Order).where(Order.id == order.id, Order.paid_at.is_(None))
+                                 .values(paid_at=now).execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(order)
+    if changed != 1:
+        raise DomainError("invalid_state", _("Only an unpaid net-terms order can be marked paid."))
+    if order.status == "confirmed":
+        _transition(order, ("confirmed",), "paid")
+    return order
+
+
+def balances() -> list[dict]:
+    """Per partner: credit limit, unpaid net-terms amount, and the earliest due date."""
+    rows = db.session.execute(
+        select(Partner.id, Partner.name, Partner.credit_limit, func.coalesce(func.sum(Order.total), 0).label("owed"),
+               func.min(Order.due_date).label("next_due"))
+        .outerjoin(Order, (Order.partner_id == Partner.id) & (Order.payment_method == "net_terms")
+                   & Order.paid_at.is_(None) & Order.status.in_(OPEN_FOR_CREDIT))
+        .group_by(Partner.id).order_by(Partner.name)).mappings().all()
+    return [dict(row) for row in rows]
+
+
 def mark_paid(order: Order, actor=None, now: datetime | None = None) -> bool:
     """Paid once: a second call (a redelivered event, a double click) changes nothing."""
     now = now or utcnow()

@@ -113,3 +113,21 @@ def ship(order_id: int):
         return redirect(target)
     return act_and_redirect(lambda: service.ship(current_user, order_id, form.carrier.data, form.tracking_number.data),
                             _("The order is shipped."), target)
+
+
+@bp.post("/orders/<int:order_id>/<any(deliver, payment):action>")
+@role_required("channel_manager")
+def staff_action(order_id: int, action: str):
+    target = url_for("orders.detail", order_id=order_id)
+    if not ActionForm().validate_on_submit():
+        return redirect(target)
+    if action == "deliver":
+        return act_and_redirect(lambda: service.deliver(current_user, order_id), _("The order is delivered."), target)
+    return act_and_redirect(lambda: service.record_payment(current_user, order_id), _("The payment is recorded."),
+                            target)
+
+
+@bp.get("/orders/balances")
+@role_required("channel_manager")
+def balances():
+    return render_template("orders/balances.html", balances=service.balances())

@@ -108,3 +108,20 @@ def test_unpaid_card_orders_are_cancelled_after_48_hours(app, client, shop, runn
     assert "ok (1)" in result.output
     assert client.get(f"/api/v1/orders/{placed['id']}", headers=shop.headers).json["status"] == "cancelled"
     assert available(client, shop.manager, "SW-1") == 8
+
+
+def test_deliver_and_record_payment_free_credit(client, shop):
+    placed = order(client, shop.headers, [("SW-1", 8)]).json  # 7,200 of 10,000
+    assert order(client, shop.headers, [("ST-1", 2)]).status_code == 201  # 900 more
+    client.put("/api/v1/products/SW-1/stock/SH", json={"on_hand": 50}, headers=shop.manager)
+    assert order(client, shop.headers, [("SW-1", 3)]).status_code == 409  # over the limit
+    assert client.post(f"/api/v1/orders/{placed['id']}/payments", headers=shop.headers).status_code == 403
+    paid = client.post(f"/api/v1/orders/{placed['id']}/payments", headers=shop.manager)
+    assert paid.status_code == 200 and paid.json["status"] == "paid"
+    assert client.post(f"/api/v1/orders/{placed['id']}/payments", headers=shop.manager).status_code == 409
+    assert order(client, shop.headers, [("SW-1", 3)]).status_code == 201  # the payment freed the credit
+    assert client.post(f"/api/v1/orders/{placed['id']}/deliver", headers=shop.manager).status_code == 409
+    client.post(f"/api/v1/orders/{placed['id']}/ship", json={"carrier": "SF", "tracking_number": "1"},
+                headers=shop.manager)
+    delivered = client.post(f"/api/v1/orders/{placed['id']}/deliver", headers=shop.manager)
+    assert delivered.status_code == 200 and delivered.json["status"] == "delivered"
