@@ -25,7 +25,7 @@ from portal import locking
 from portal.errors import DomainError, NotFound, ValidationFailed
 from portal.extensions import db
 from portal.signals import order_confirmed
-from portal.sql import insert_if_absent
+from portal.sql import insert_if_absent_statement
 from portal.types import utcnow
 
 NET_TERMS_DAYS = 30
@@ -92,10 +92,15 @@ def _allocate(levels: list[StockLevel], quantity: int) -> list[tuple[StockLevel,
 
 
 def next_number(now: datetime) -> str:
-    """``SO-2026-000123``: a per-year counter bumped by one conditional UPDATE."""
-    insert_if_absent(OrderCounter, year=now.year, value=0)
-    value = db.session.execute(update(OrderCounter).where(OrderCounter.year == now.year)
-                               .values(value=OrderCounter.value + 1).returning(OrderCounter.value)).scalar_one()
+    """``SO-2026-000123``: a per-year counter bumped by one UPDATE … RETURNING.
+
+    It runs in a transaction of its own, committed at once, so placements do not queue on
+    the counter row; an order that then fails leaves a gap in the numbers, never a repeat.
+    """
+    with db.engine.begin() as conn:
+        conn.execute(insert_if_absent_statement(conn, OrderCounter, year=now.year, value=0))
+        value = conn.execute(update(OrderCounter).where(OrderCounter.year == now.year)
+                             .values(value=OrderCounter.value + 1).returning(OrderCounter.value)).scalar_one()
     return f"SO-{now.year}-{value:06d}"
 
 
@@ -115,6 +120,7 @@ def place(actor, items: list[dict], payment_method: str, deal_registration_id: i
         raise ValidationFailed({"items": _("Unknown product: %(skus)s", skus=", ".join(unknown))})
     product_ids = {sku: p.id for sku, p in products.items()}
 
+    number = next_number(now or utcnow())
     locks = [f"stock:{pid}" for pid in product_ids.values()]
     locking.hold(*locks, *([f"credit:{partner_id}"] if payment_method == "net_terms" else []))
     now = now or utcnow()
@@ -135,7 +141,7 @@ def place(actor, items: list[dict], payment_method: str, deal_registration_id: i
         raise DomainError("insufficient_stock", _("Not enough stock for: %(skus)s",
                                                   skus=", ".join(s["sku"] for s in short)), short=short)
 
-    order = Order(number=next_number(now), partner_id=partner_id, created_by_id=user_id,
+    order = Order(number=number, partner_id=partner_id, created_by_id=user_id,
                   payment_method=payment_method, po_number=(po_number or "").strip()[:60],
                   deal_registration_id=deal.id if deal else None, created_at=now, subtotal=0, total=0,
                   status="confirmed" if payment_method == "net_terms" else "awaiting_payment")

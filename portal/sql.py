@@ -10,11 +10,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from portal.extensions import db
 
 
+def insert_if_absent_statement(bind, model, **values):
+    """INSERT … ON CONFLICT DO NOTHING for ``bind``'s database: race-free "create unless it exists"."""
+    insert = sqlite_insert if bind.dialect.name == "sqlite" else pg_insert
+    return insert(model).values(**values).on_conflict_do_nothing()
+
+
 def insert_if_absent(model, **values) -> None:
-    """INSERT … ON CONFLICT DO NOTHING: create a row unless its key exists, race-free."""
-    dialect = db.session.get_bind().dialect.name
-    insert = sqlite_insert if dialect == "sqlite" else pg_insert
-    db.session.execute(insert(model).values(**values).on_conflict_do_nothing())
+    db.session.execute(insert_if_absent_statement(db.session.get_bind(), model, **values))
 
 
 def json_object(**values):
