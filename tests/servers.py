@@ -1,10 +1,14 @@
 """The app served by real gunicorn workers (separate processes) on a free loopback port."""
 
+import json
+import multiprocessing
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -39,3 +43,31 @@ def gunicorn(database_url: str, workers: int = 4):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def post_json(url: str, token: str, body: dict) -> tuple[int, dict]:
+    """POST ``body`` as JSON with a bearer token; the status and the decoded answer, errors included."""
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST", headers={
+        "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def race(target, argument_lists: list[tuple], expected: int, timeout: float = 300) -> list:
+    """Run ``target(*arguments, barrier, results)`` in one spawned process per argument tuple.
+
+    The processes meet at ``barrier`` before each request they fire together; returns the
+    ``expected`` items they put on ``results``.
+    """
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(len(argument_lists)), context.Queue()
+    processes = [context.Process(target=target, args=(*arguments, barrier, results)) for arguments in argument_lists]
+    for process in processes:
+        process.start()
+    outcomes = [results.get(timeout=timeout) for _ in range(expected)]
+    for process in processes:
+        process.join(timeout=60)
+    return outcomes

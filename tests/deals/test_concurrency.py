@@ -1,9 +1,6 @@
 """Simultaneous submissions from many processes, through the HTTP app: one winner."""
 
 import hashlib
-import json
-import multiprocessing
-import urllib.request
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -14,26 +11,16 @@ from portal.extensions import db
 from portal.notifications.models import Notification
 from portal.types import utcnow
 from tests.deals.conftest import deal
-from tests.servers import gunicorn
+from tests.servers import gunicorn, post_json, race
 
 CLIENTS, ROUNDS = 8, 20
 
 
-def _submit(base: str, token: str, barrier, company: str) -> str:
-    body = json.dumps(deal(company=company)).encode()
-    request = urllib.request.Request(f"{base}/api/v1/deal-registrations", data=body, method="POST", headers={
-        "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    barrier.wait()
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return json.loads(response.read())["status"]
-    except urllib.error.HTTPError as error:
-        return f"http {error.code}: {error.read()[:200]!r}"
-
-
-def _client(base, token, barrier, results, index):
+def _client(base, token, index, barrier, results):
     for round_ in range(ROUNDS):
-        results.put((round_, index, _submit(base, token, barrier, _customer(round_))))
+        barrier.wait()
+        status, answer = post_json(f"{base}/api/v1/deal-registrations", token, deal(company=_customer(round_)))
+        results.put((round_, index, answer["status"] if status == 201 else f"http {status}: {answer}"))
 
 
 def _customer(round_: int) -> str:
@@ -47,15 +34,8 @@ def test_eight_processes_same_deal_twenty_rounds_one_winner_each(app, territorie
     for i in range(CLIENTS):
         partner = make_partner(f"Racer {i}", territories=("EAST",))
         tokens.append(token_for(make_user("partner_user", partner))["Authorization"].split()[1])
-    context = multiprocessing.get_context("spawn")
-    barrier, results = context.Barrier(CLIENTS), context.Queue()
     with gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], workers=4) as base:
-        clients = [context.Process(target=_client, args=(base, tokens[i], barrier, results, i)) for i in range(CLIENTS)]
-        for process in clients:
-            process.start()
-        outcomes = [results.get(timeout=300) for _ in range(CLIENTS * ROUNDS)]
-        for process in clients:
-            process.join(timeout=60)
+        outcomes = race(_client, [(base, tokens[i], i) for i in range(CLIENTS)], CLIENTS * ROUNDS)
     for round_ in range(ROUNDS):
         statuses = sorted(status for r, _i, status in outcomes if r == round_)
         assert statuses == ["approved"] + ["rejected"] * (CLIENTS - 1), (round_, statuses)
@@ -87,15 +67,7 @@ def test_two_concurrent_sweeps_expire_record_and_notify_each_once(app, client, t
     with app.app_context():
         db.session.execute(DealRegistration.__table__.update().values(protection_expires_at=utcnow() - timedelta(hours=1)))
         db.session.commit()
-    context = multiprocessing.get_context("spawn")
-    barrier, results = context.Barrier(2), context.Queue()
-    sweepers = [context.Process(target=_sweep, args=(app.config["SQLALCHEMY_DATABASE_URI"], barrier, results))
-                for _ in range(2)]
-    for process in sweepers:
-        process.start()
-    counts = sorted(results.get(timeout=120) for _ in sweepers)
-    for process in sweepers:
-        process.join(timeout=60)
+    counts = sorted(race(_sweep, [(app.config["SQLALCHEMY_DATABASE_URI"],)] * 2, 2, timeout=120))
     assert sum(counts) == 60
     with app.app_context():
         assert db.session.scalar(select(func.count()).where(DealRegistration.status == "expired")) == 60
