@@ -4,8 +4,10 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
 
 from catalog import pricing
+from catalog.models import Product
 from catalog.service import get_product, tier_of
 from deal_registration.models import DealRegistration
 from orders.models import CartItem
@@ -15,7 +17,12 @@ from portal.types import utcnow
 
 
 def items_of(user) -> list[CartItem]:
-    return db.session.scalars(select(CartItem).where(CartItem.user_id == user.id).order_by(CartItem.id)).all()
+    """The cart's lines with each product's overrides, breaks and stock, in a fixed number of queries."""
+    return db.session.scalars(
+        select(CartItem).where(CartItem.user_id == user.id).order_by(CartItem.id)
+        .options(selectinload(CartItem.product).selectinload(Product.tier_overrides),
+                 selectinload(CartItem.product).selectinload(Product.volume_breaks),
+                 selectinload(CartItem.product).selectinload(Product.stock))).all()
 
 
 def add(user, sku: str, quantity: int) -> CartItem:

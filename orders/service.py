@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 
 from catalog import pricing
 from catalog.models import Product, StockLevel, StockMovement
@@ -125,7 +126,10 @@ def place(actor, items: list[dict], payment_method: str, deal_registration_id: i
     locking.hold(*locks, *([f"credit:{partner_id}"] if payment_method == "net_terms" else []))
     now = now or utcnow()
     deal = _deal(actor, deal_registration_id, now)
-    products = {sku: db.session.get(Product, pid) for sku, pid in product_ids.items()}
+    products = {p.sku: p for p in db.session.scalars(  # as of the lock, prices' inputs in two more queries
+        select(Product).where(Product.id.in_(list(product_ids.values())))
+        .options(selectinload(Product.tier_overrides), selectinload(Product.volume_breaks))
+        .execution_options(populate_existing=True))}
     levels = {pid: [] for pid in product_ids.values()}
     for level in db.session.scalars(select(StockLevel).where(StockLevel.product_id.in_(list(levels)))
                                     .execution_options(populate_existing=True)):  # as of the lock, not before
