@@ -5,6 +5,7 @@ best volume break the quantity reaches → rounded half-up to cents.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -18,3 +19,26 @@ def unit_price(list_price: Decimal, tier_discount: Decimal, quantity: int = 1,
     extra = max((percent for minimum, percent in breaks if quantity >= minimum), default=Decimal(0))
     price = price * (HUNDRED - extra) / HUNDRED
     return price.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def less_percent(price: Decimal, percent: Decimal) -> Decimal:
+    """``price`` minus ``percent``, rounded half-up to cents (a deal's discount on a unit price)."""
+    return (price * (HUNDRED - percent) / HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class Quote(NamedTuple):
+    """A unit price with the discounts that made it, so people can check the arithmetic."""
+
+    list_price: Decimal
+    tier_percent: Decimal
+    volume_percent: Decimal
+    unit_price: Decimal
+
+
+def quote(product, tier_id: int | None, tier_discount: Decimal, quantity: int = 1) -> Quote:
+    """The tier's price of ``product`` at ``quantity``; its overrides and breaks must be loaded."""
+    override = next((o.discount_percent for o in product.tier_overrides if o.tier_id == tier_id), None)
+    breaks = [(b.min_quantity, b.extra_percent) for b in product.volume_breaks]
+    volume = max((percent for minimum, percent in breaks if quantity >= minimum), default=Decimal(0))
+    return Quote(product.list_price, tier_discount if override is None else override, volume,
+                 unit_price(product.list_price, tier_discount, quantity, override, breaks))

@@ -213,10 +213,7 @@ def _rows(ids: list[int], tier_id: int | None, discount: Decimal) -> list[dict]:
 def product_for(user, sku: str) -> tuple[Product, Decimal, list[StockLevel]]:
     """One product as the caller sees it: net price and stock per warehouse."""
     product = get_product(sku, include_inactive=not user.is_partner)
-    tier_id, discount = tier_of(user)
-    override = next((o.discount_percent for o in product.tier_overrides if o.tier_id == tier_id), None)
-    breaks = [(b.min_quantity, b.extra_percent) for b in product.volume_breaks]
-    return product, pricing.unit_price(product.list_price, discount, 1, override, breaks), product.stock
+    return product, pricing.quote(product, *tier_of(user)).unit_price, product.stock
 
 
 def prices_by_tier(product: Product, tiers) -> list[tuple]:
@@ -231,10 +228,8 @@ def prices_by_tier(product: Product, tiers) -> list[tuple]:
 def break_prices(user, product: Product) -> list[tuple[int, Decimal, Decimal]]:
     """(minimum quantity, extra percent, the caller's unit price there) for each volume break."""
     tier_id, discount = tier_of(user)
-    override = next((o.discount_percent for o in product.tier_overrides if o.tier_id == tier_id), None)
-    breaks = [(b.min_quantity, b.extra_percent) for b in product.volume_breaks]
-    return [(minimum, extra, pricing.unit_price(product.list_price, discount, minimum, override, breaks))
-            for minimum, extra in breaks]
+    return [(b.min_quantity, b.extra_percent, pricing.quote(product, tier_id, discount, b.min_quantity).unit_price)
+            for b in product.volume_breaks]
 
 
 IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": ("png", "image/png"), b"\xff\xd8\xff": ("jpg", "image/jpeg"),

@@ -62,6 +62,7 @@ def order_json(order, client_secret: str | None = None) -> dict:
         payment["due_date"] = order.due_date.isoformat() if order.due_date else None
     else:
         payment["payment_intent_id"] = order.payment_intent_id
+        payment["last_error"] = order.payment_error or None
         if client_secret:
             payment["client_secret"] = client_secret
     return {"id": order.id, "number": order.number, "status": order.status, "currency": order.currency,

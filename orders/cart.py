@@ -1,15 +1,17 @@
 """The cart: quantities per product, priced live with the one pricing function."""
 
 from decimal import Decimal
+from typing import NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
-from catalog import pricing
 from catalog.models import Product
 from catalog.service import get_product, tier_of
 from deal_registration.models import DealRegistration
+from deal_registration.service import policy as deal_policy
+from orders import service
 from orders.models import CartItem
 from portal.errors import ValidationFailed
 from portal.extensions import db
@@ -53,19 +55,29 @@ def clear(user) -> None:
     db.session.execute(delete(CartItem).where(CartItem.user_id == user.id))
 
 
-def priced(user) -> tuple[list[dict], Decimal]:
-    """Each line with the caller's unit price at that quantity, and what stock can give."""
-    tier_id, discount = tier_of(user)
+class Summary(NamedTuple):
+    """What checkout shows under the lines: list value, what the tier, volume and deal take off."""
+
+    list_total: Decimal
+    tier_savings: Decimal
+    deal_savings: Decimal
+    total: Decimal
+
+
+def priced(user, deal: DealRegistration | None = None) -> tuple[list[dict], Summary]:
+    """Each line priced as placement will price it (with ``deal``, if any), and what stock can give."""
+    tier = tier_of(user)
+    deal_percent = deal_policy().deal_discount_percent if deal else Decimal(0)
     lines = []
     for item in items_of(user):
-        product = item.product
-        override = next((o.discount_percent for o in product.tier_overrides if o.tier_id == tier_id), None)
-        breaks = [(b.min_quantity, b.extra_percent) for b in product.volume_breaks]
-        unit = pricing.unit_price(product.list_price, discount, item.quantity, override, breaks)
-        available = sum(s.available for s in product.stock)
-        lines.append({"item": item, "product": product, "unit_price": unit, "line_total": unit * item.quantity,
-                      "available": available, "short": item.quantity > available})
-    return lines, sum((line["line_total"] for line in lines), Decimal(0))
+        price = service.price_line(item.product, tier, item.quantity, deal, deal_percent)
+        available = sum(s.available for s in item.product.stock)
+        lines.append({"item": item, "product": item.product, "price": price, "available": available,
+                      "short": item.quantity > available})
+    list_total = sum((line["product"].list_price * line["item"].quantity for line in lines), Decimal(0))
+    before_deal = sum((line["price"].quote.unit_price * line["item"].quantity for line in lines), Decimal(0))
+    total = sum((line["price"].line_total for line in lines), Decimal(0))
+    return lines, Summary(list_total, list_total - before_deal, before_deal - total, total)
 
 
 def usable_deals(user) -> list[DealRegistration]:

@@ -48,6 +48,8 @@ class Order(db.Model):
     tracking_number: Mapped[str] = mapped_column(String(80), default="")
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     payment_intent_id: Mapped[str | None] = mapped_column(String(80), unique=True)
+    payment_error: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    payment_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     lines: Mapped[list["OrderLine"]] = relationship(back_populates="order", order_by="OrderLine.id",
                                                     cascade="all, delete-orphan")

@@ -5,15 +5,18 @@ never trusted for the outcome: the PaymentIntent is read back from Stripe, so ev
 arriving twice or out of order cannot pay an order twice or undo a payment.
 """
 
+from urllib.parse import urlsplit
+
 import stripe
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from orders.models import Order, StripeEvent
-from orders.service import mark_paid
+from orders.service import mark_paid, record_failure
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.security import content_security_policy
 
 
 def _client() -> stripe.StripeClient:
@@ -57,8 +60,51 @@ def handle_webhook(payload: bytes, signature: str) -> bool:
 def _settle(intent_id: str) -> None:
     """Act on what Stripe says the PaymentIntent is now, whichever event told us to look."""
     order = db.session.scalar(db.select(Order).where(Order.payment_intent_id == intent_id))
-    if order is None:
+    if order is not None:
+        _apply(order, _client().v1.payment_intents.retrieve(intent_id))
+
+
+def refresh(order: Order) -> None:
+    """Read the order's PaymentIntent back, as when the partner returns from confirming a card.
+
+    The page then shows the outcome at once instead of waiting for the webhook.
+    """
+    if order.status != "awaiting_payment" or not order.payment_intent_id:
         return
-    intent = _client().v1.payment_intents.retrieve(intent_id)
+    try:
+        _apply(order, _client().v1.payment_intents.retrieve(order.payment_intent_id))
+    except stripe.StripeError:  # the webhook settles it later
+        current_app.logger.exception("Stripe did not answer for order %s", order.number)
+
+
+def client_secret(order: Order) -> str:
+    """What the order page's Payment Element needs to confirm (or retry) the card payment."""
+    return _client().v1.payment_intents.retrieve(order.payment_intent_id).client_secret
+
+
+def card_form(order: Order) -> dict | None:
+    """What the Payment Element needs on the order page, or None when Stripe cannot be reached."""
+    key = current_app.config.get("STRIPE_PUBLISHABLE_KEY")
+    try:
+        secret = client_secret(order) if key else None
+    except stripe.StripeError:
+        current_app.logger.exception("Stripe did not answer for order %s", order.number)
+        secret = None
+    return {"publishable_key": key, "client_secret": secret, "js_url": current_app.config["STRIPE_JS_URL"]} \
+        if secret else None
+
+
+def page_policy() -> str:
+    """The order page's CSP: Stripe.js, its frames and its API, on that page only."""
+    js = urlsplit(current_app.config["STRIPE_JS_URL"])
+    origin = f"{js.scheme}://{js.netloc}"
+    return content_security_policy(script_src=[origin], frame_src=[origin, "https://hooks.stripe.com"],
+                                   connect_src=[origin, "https://api.stripe.com"])
+
+
+def _apply(order: Order, intent) -> None:
     if intent.status == "succeeded":
         mark_paid(order)
+    elif intent.status == "requires_payment_method" and intent.last_payment_error:
+        error = intent.last_payment_error.to_dict()
+        record_failure(order, error.get("message") or error.get("code") or "")

@@ -9,7 +9,8 @@ conditional UPDATEs too: of a cancel and a shipment racing, exactly one wins.
 
 from collections import OrderedDict
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from typing import NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
@@ -165,19 +166,34 @@ def place(actor, items: list[dict], payment_method: str, deal_registration_id: i
     return order
 
 
+class PricedLine(NamedTuple):
+    quote: pricing.Quote
+    deal_percent: Decimal
+    unit_price: Decimal
+    line_total: Decimal
+
+
+def price_line(product: Product, tier: tuple, quantity: int, deal: DealRegistration | None,
+               deal_percent: Decimal) -> PricedLine:
+    """The tier's price at this quantity, less the deal's discount on the deal's product line.
+
+    The cart and placement both price through here, so what the cart shows is what is charged.
+    """
+    quote = pricing.quote(product, *tier, quantity)
+    extra = deal_percent if deal is not None and deal.product_line == product.product_line else Decimal(0)
+    unit = pricing.less_percent(quote.unit_price, extra) if extra else quote.unit_price
+    return PricedLine(quote, extra, unit, unit * quantity)
+
+
 def _price(order: Order, actor, wanted, products, deal) -> None:
-    tier_id, discount = tier_of(actor)
+    tier = tier_of(actor)
     deal_percent = deal_policy().deal_discount_percent if deal else Decimal(0)
     for sku, quantity in wanted.items():
         product = products[sku]
-        override = next((o.discount_percent for o in product.tier_overrides if o.tier_id == tier_id), None)
-        breaks = [(b.min_quantity, b.extra_percent) for b in product.volume_breaks]
-        unit = pricing.unit_price(product.list_price, discount, quantity, override, breaks)
-        extra = deal_percent if deal and deal.product_line == product.product_line else Decimal(0)
-        if extra:
-            unit = (unit * (100 - extra) / 100).quantize(pricing.CENT, rounding=ROUND_HALF_UP)
+        line = price_line(product, tier, quantity, deal, deal_percent)
         order.lines.append(OrderLine(product_id=product.id, sku=sku, quantity=quantity, list_price=product.list_price,
-                                     unit_price=unit, deal_discount_percent=extra, line_total=unit * quantity))
+                                     unit_price=line.unit_price, deal_discount_percent=line.deal_percent,
+                                     line_total=line.line_total))
     order.subtotal = order.total = sum((line.line_total for line in order.lines), Decimal(0))
 
 
@@ -300,6 +316,12 @@ def mark_paid(order: Order, actor=None, now: datetime | None = None) -> bool:
         return False
     order_confirmed.send(order, actor=actor, now=now)
     return True
+
+
+def record_failure(order: Order, message: str, now: datetime | None = None) -> bool:
+    """Keep the card's last failure for the order page, which offers a retry; only while unpaid."""
+    return _transition(order, ("awaiting_payment",), "awaiting_payment", payment_error=message[:300],
+                       payment_failed_at=now or utcnow())
 
 
 def cancel_unpaid(now: datetime) -> int:

@@ -1,6 +1,6 @@
 """Order pages: the cart and checkout, orders with their timeline, staff shipping."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -39,12 +39,14 @@ def cart_page():
                 cart.set_quantity(current_user, int(key.removeprefix("quantity-")), int(value))
         db.session.commit()
         return redirect(url_for("orders.cart_page"))
-    lines, total = cart.priced(current_user)
-    form = CheckoutForm()
+    deals = cart.usable_deals(current_user)
+    deal = next((r for r in deals if str(r.id) == request.args.get("deal")), None)
+    lines, summary = cart.priced(current_user, deal)
+    form = CheckoutForm(deal_registration_id=str(deal.id) if deal else "")
     form.deal_registration_id.choices = [SelectChoice("", _("None"))] + [
-        SelectChoice(str(r.id), f"#{r.id} {r.company_name} ({r.product_line})") for r in cart.usable_deals(current_user)]
-    return render_template("orders/cart.html", lines=lines, total=total, form=form, update_form=ActionForm(),
-                           outstanding=service.outstanding(current_user.partner_id),
+        SelectChoice(str(r.id), f"#{r.id} {r.company_name} ({r.product_line})") for r in deals]
+    return render_template("orders/cart.html", lines=lines, summary=summary, deal=deal, form=form,
+                           update_form=ActionForm(), outstanding=service.outstanding(current_user.partner_id),
                            credit_limit=current_user.partner.credit_limit)
 
 
@@ -85,8 +87,19 @@ def index():
 @bp.get("/orders/<int:order_id>")
 @login_required
 def detail(order_id: int):
-    return render_template("orders/detail.html", order=service.get_order(current_user, order_id),
-                           ship_form=ShipForm(), action_form=ActionForm())
+    """The order; for its partner, an unpaid card order also carries Stripe's Payment Element."""
+    order = service.get_order(current_user, order_id)
+    card = None
+    if current_user.is_partner and order.status == "awaiting_payment" and order.payment_intent_id:
+        if request.args.get("payment_intent") == order.payment_intent_id:  # back from confirming the card
+            payments.refresh(order)
+            db.session.commit()
+        card = payments.card_form(order) if order.status == "awaiting_payment" else None
+    response = make_response(render_template("orders/detail.html", order=order, card=card, ship_form=ShipForm(),
+                                             action_form=ActionForm()))
+    if card:
+        response.headers["Content-Security-Policy"] = payments.page_policy()
+    return response
 
 
 @bp.get("/orders/<int:order_id>/invoice")

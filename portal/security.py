@@ -3,11 +3,25 @@
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
-    "form-action 'self'; frame-ancestors 'none'"
-)
+POLICY = {"default-src": "'self'", "script-src": "'self'", "style-src": "'self'", "img-src": "'self' data:",
+          "font-src": "'self'", "connect-src": "'self'", "object-src": "'none'",
+          "base-uri": "'self'", "form-action": "'self'", "frame-ancestors": "'none'"}
+
+
+def content_security_policy(**extra: list[str]) -> str:
+    """The portal's policy, widened only by what a page names (``frame_src=[...]``).
+
+    A page embedding a third party (Stripe's Payment Element) allows its origins on that
+    page alone; every other page keeps scripts and frames to our own origin.
+    """
+    policy = dict(POLICY)
+    for directive, sources in extra.items():
+        name = directive.replace("_", "-")
+        policy[name] = " ".join([policy.get(name, "'self'"), *sources])
+    return "; ".join(f"{name} {value}" for name, value in policy.items())
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 
 class PortalSessionInterface(SecureCookieSessionInterface):

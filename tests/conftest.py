@@ -20,6 +20,8 @@ from portal.auth.roles import PARTNER_ROLES
 from portal.config import TestConfig
 from portal.extensions import db
 
+pytest_plugins = ["tests.stripe_server"]
+
 PASSWORD = "correct-horse-battery"
 CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 

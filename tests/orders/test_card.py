@@ -1,50 +1,9 @@
 """Card payments against a real Stripe-protocol server (localstripe), webhooks included."""
 
-import hashlib
-import hmac
-import json
-import socket
-import subprocess
 import time
-from pathlib import Path
-
-import pytest
-import requests
-import stripe
 
 from tests.orders.conftest import available, order
-from tests.servers import free_port
-
-LOCALSTRIPE = Path(__file__).parent.parent.parent / ".venv-localstripe/bin/localstripe"
-SECRET = "whsec_portal_tests"
-
-
-@pytest.fixture(scope="session")
-def localstripe():
-    if not LOCALSTRIPE.exists():
-        pytest.fail("localstripe is not installed: run `make install-test`")
-    port = free_port()
-    process = subprocess.Popen([str(LOCALSTRIPE), "--port", str(port), "--from-scratch"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=10)
-
-
-@pytest.fixture
-def stripe_app(app, monkeypatch, localstripe, live_server):
-    for key, value in (("STRIPE_SECRET_KEY", "sk_test_portal"), ("STRIPE_API_BASE", localstripe),
-                       ("STRIPE_WEBHOOK_SECRET", SECRET)):
-        monkeypatch.setitem(app.config, key, value)
-    requests.post(f"{localstripe}/_config/webhooks/portal", data={"url": f"{live_server}/api/v1/stripe/webhook",
-                                                                  "secret": SECRET}, timeout=10)
-    return stripe.StripeClient("sk_test_portal", base_addresses={"api": localstripe})
+from tests.stripe_server import signed
 
 
 def _wait_for(client, headers, order_id, status):
@@ -54,13 +13,6 @@ def _wait_for(client, headers, order_id, status):
             return body
         time.sleep(0.1)
     raise AssertionError(f"order never became {status}: {body['status']}")
-
-
-def signed(payload: dict, secret: str = SECRET) -> tuple[bytes, str]:
-    body = json.dumps(payload).encode()
-    stamp = int(time.time())
-    mac = hmac.new(secret.encode(), f"{stamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return body, f"t={stamp},v1={mac}"
 
 
 def test_card_order_is_paid_once_by_the_webhook(app, client, shop, stripe_app):
@@ -103,3 +55,40 @@ def test_bad_signature_is_400_and_changes_nothing(client, shop, stripe_app):
     assert response.status_code == 400 and response.json["error"]["code"] == "bad_signature"
     assert client.post("/api/v1/stripe/webhook", data=b"{}", content_type="application/json").status_code == 400
     assert client.get(f"/api/v1/orders/{placed['id']}", headers=shop.headers).json["status"] == "awaiting_payment"
+
+
+def test_failed_card_payment_is_shown_with_a_retry_and_the_return_settles_it(client, auth, shop, stripe_app,
+                                                                            localstripe):
+    from tests.stripe_server import confirm_like_stripe_js
+
+    placed = order(client, shop.headers, [("SW-1", 1)], method="card").json
+    intent_id, secret = placed["payment"]["payment_intent_id"], placed["payment"]["client_secret"]
+    auth.login(shop.user)
+    page = client.get(f"/orders/{placed['id']}")
+    assert f'data-client-secret="{secret}"' in page.get_data(as_text=True)
+    policy = page.headers["Content-Security-Policy"]
+    assert "script-src 'self' https://js.stripe.com" in policy and "https://hooks.stripe.com" in policy
+    assert "js.stripe.com" not in client.get("/orders").headers["Content-Security-Policy"]
+
+    failure = confirm_like_stripe_js(stripe_app, localstripe, secret, "4000002500003155")  # 3-D Secure fails
+    assert failure["error"]["message"]
+    page = client.get(f"/orders/{placed['id']}?payment_intent={intent_id}&redirect_status=failed")
+    body = page.get_data(as_text=True)
+    assert 'id="payment-failed"' in body and failure["error"]["message"] in body and 'id="card-payment"' in body
+    assert client.get(f"/api/v1/orders/{placed['id']}", headers=shop.headers).json["payment"]["last_error"]
+    assert "payment failed" in client.get("/orders").get_data(as_text=True)
+
+    assert confirm_like_stripe_js(stripe_app, localstripe, secret, "4242424242424242") == {}
+    page = client.get(f"/orders/{placed['id']}?payment_intent={intent_id}&redirect_status=succeeded")
+    body = page.get_data(as_text=True)
+    assert 'data-order-status="paid"' in body and 'id="card-payment"' not in body
+    assert "js.stripe.com" not in page.headers["Content-Security-Policy"]
+
+
+def test_order_page_without_stripe_says_card_payment_is_unavailable(client, auth, shop, stripe_app, app,
+                                                                     monkeypatch):
+    placed = order(client, shop.headers, [("SW-1", 1)], method="card").json
+    monkeypatch.setitem(app.config, "STRIPE_API_BASE", "http://127.0.0.1:9")  # nothing listens there
+    auth.login(shop.user)
+    page = client.get(f"/orders/{placed['id']}?payment_intent={placed['payment']['payment_intent_id']}")
+    assert page.status_code == 200 and 'id="payment-unavailable"' in page.get_data(as_text=True)

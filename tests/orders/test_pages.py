@@ -46,3 +46,25 @@ def test_staff_ship_and_other_partners_404(client, auth, shop, make_user):
     page = client.get(f"/orders/{order['id']}").get_data(as_text=True)
     assert 'data-order-status="shipped"' in page and "SF1" in page
     assert order["number"] in client.get("/orders").get_data(as_text=True)
+
+
+def test_checkout_breaks_the_price_down_and_previews_a_deal(client, auth, shop):
+    registration = client.post("/api/v1/deal-registrations", headers=shop.headers, json={
+        "customer": {"company_name": "Customer Ltd", "territory_code": "CN", "country": "CN"},
+        "product_line": "NETWORK", "estimated_value": "10000", "expected_close_date": "2027-01-31"}).json
+    auth.login(shop.user)
+    token = csrf_token(client, "/catalog/SW-1")
+    client.post("/cart/add/SW-1", data={"csrf_token": token, "quantity": "2"})
+    client.post("/cart/add/ST-1", data={"csrf_token": token, "quantity": "1"})
+    page = client.get("/cart").get_data(as_text=True)
+    assert "CN¥2,500.00" in page and 'data-testid="tier-savings">−CN¥250.00' in page  # list 2×1000 + 500, gold −10%
+    assert "deal-savings" not in page
+    with_deal = client.get(f"/cart?deal={registration['id']}").get_data(as_text=True)
+    assert 'data-testid="deal-savings">−CN¥90.00' in with_deal  # 5% of 2 × 900 on the NETWORK line only
+    assert 'data-testid="cart-total">CN¥2,160.00' in with_deal
+    assert f'<option selected value="{registration["id"]}">' in with_deal
+    foreign = client.get("/cart?deal=999999").get_data(as_text=True)
+    assert "deal-savings" not in foreign and 'data-testid="cart-total">CN¥2,250.00' in foreign
+    placed = client.post("/checkout", data={"csrf_token": token, "payment_method": "net_terms",
+                                            "deal_registration_id": str(registration["id"])})
+    assert "CN¥2,160.00" in client.get(placed.location).get_data(as_text=True)  # charged as previewed
