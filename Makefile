@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app portal
-DOMAINS := portal partners catalog deal_registration orders
+DOMAINS := portal partners catalog deal_registration orders enablement
 
 .PHONY: demo test install install-test translations catalog benchmark
 

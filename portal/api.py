@@ -56,11 +56,21 @@ def money(amount: Decimal) -> str:
 
 
 class Schema(ma.Schema):
-    """Input schemas refuse unknown fields, so a typo is a 422 instead of silently ignored."""
+    """Input schemas refuse unknown fields, so a typo is a 422 instead of silently ignored,
+    and text with NUL characters, which PostgreSQL cannot store."""
 
     class Meta:
         unknown = ma.RAISE
         ordered = True
+
+    @ma.pre_load
+    def _refuse_nul(self, data, **kwargs):
+        if hasattr(data, "items"):
+            bad = {key: ["Contains a NUL character."] for key, value in data.items()
+                   if isinstance(value, str) and "\x00" in value}
+            if bad:
+                raise ma.ValidationError(bad)
+        return data
 
 
 def Money(**kwargs):  # noqa: N802 - reads like a field class at the call site

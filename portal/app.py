@@ -89,6 +89,8 @@ def register_blueprints(app: Flask) -> None:
     from catalog.views import bp as catalog_views
     from deal_registration.api import blp as deals_api
     from deal_registration.views import bp as deals_views
+    from enablement.api import blp as enablement_api
+    from enablement.views import bp as enablement_views
     from orders.api import blp as orders_api
     from orders.api import webhook_blp as stripe_api
     from orders.views import bp as orders_views
@@ -101,9 +103,10 @@ def register_blueprints(app: Flask) -> None:
     from portal.notifications.views import bp as notifications_views
 
     for blueprint in (main_views, auth_views, notifications_views, partners_views, catalog_views, deals_views,
-                      orders_views):
+                      orders_views, enablement_views):
         app.register_blueprint(blueprint)
-    for blueprint in (auth_api, notifications_api, partners_api, catalog_api, deals_api, orders_api, stripe_api):
+    for blueprint in (auth_api, notifications_api, partners_api, catalog_api, deals_api, orders_api, stripe_api,
+                      enablement_api):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens, never cookies: see portal.security
 
@@ -115,13 +118,15 @@ def register_domain_hooks(app: Flask) -> None:
     from deal_registration.jobs import JOBS as deal_jobs
     from deal_registration.notices import NOTIFICATIONS as deal_notifications
     from deal_registration.reactions import connect as connect_deal_reactions
+    from enablement.dashboard import DASHBOARD_PANELS as enablement_panels
+    from enablement.notices import NOTIFICATIONS as enablement_notifications
     from orders.jobs import JOBS as order_jobs
     from partners.dashboard import DASHBOARD_PANELS as partner_panels
     from portal.auth.jobs import JOBS as auth_jobs
 
     app.extensions["portal.jobs"] = {**auth_jobs, **deal_jobs, **order_jobs}
-    app.extensions["portal.notifications"] = {**deal_notifications}
-    app.extensions["portal.dashboard"] = [*partner_panels, *deal_panels]
+    app.extensions["portal.notifications"] = {**deal_notifications, **enablement_notifications}
+    app.extensions["portal.dashboard"] = [*enablement_panels, *partner_panels, *deal_panels]
     connect_deal_reactions()
 
 

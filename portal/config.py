@@ -22,6 +22,7 @@ class Config:
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "portal@localhost")
 
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024  # larger requests get a 413
+    MATERIAL_MAX_BYTES = int(os.environ.get("MATERIAL_MAX_MB", "100")) * 1024 * 1024  # enablement uploads only
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -32,3 +32,10 @@ def among(id_column, ids: list[int]):
     if db.session.get_bind().dialect.name == "sqlite":
         return id_column.in_(select(column("value")).select_from(func.json_each(json.dumps(ids))))
     return id_column == any_(bindparam("ids", ids, type_=ARRAY(Integer)))
+
+
+def utc_day(column):
+    """The UTC calendar day of a timestamp column, as ``YYYY-MM-DD`` text on either database."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return func.date(column)  # stored as naive UTC
+    return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")

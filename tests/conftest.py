@@ -45,6 +45,7 @@ def app(tmp_path_factory):
 
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = url
+        UPLOAD_DIR = str(tmp_path_factory.mktemp("uploads"))
 
     app = create_app(Config)
     with app.app_context():

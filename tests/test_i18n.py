@@ -6,7 +6,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).parent.parent
-DOMAINS = ["portal", "partners", "catalog", "deal_registration", "orders"]
+DOMAINS = ["portal", "partners", "catalog", "deal_registration", "orders", "enablement"]
 METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
 

@@ -1,5 +1,6 @@
 """Notify people: one row per recipient, plus an email when SMTP is configured."""
 
+import json
 import logging
 import smtplib
 from collections.abc import Iterable
@@ -35,15 +36,17 @@ def notify(users: Iterable[User], kind: str, message: str | None = None, link: s
                          created_at=now or utcnow()) for u in users]
     db.session.add_all(rows)
     if users and current_app.config.get("MAIL_SERVER"):
-        _send_email([u.email for u in users], message)
+        _send_emails([(u.email, message) for u in users])
     return rows
 
 
 def notify_selected(kind: str, recipients: Select, now: datetime | None = None) -> None:
     """One notification per row of ``recipients`` (columns ``user_id``, ``params``, ``link``),
     inserted by the database in one statement: for jobs that tell thousands at once.
-    The text is rendered from ``params`` when read, in the reader's language."""
-    if kind not in current_app.extensions["portal.notifications"]:
+    The text is rendered from ``params`` when read, in the reader's language; email goes
+    out too when a mail server is configured."""
+    template = current_app.extensions["portal.notifications"].get(kind)
+    if template is None:
         raise KeyError(f"no template for notification kind {kind!r}")
     rows = recipients.subquery()
     db.session.execute(
@@ -53,19 +56,30 @@ def notify_selected(kind: str, recipients: Select, now: datetime | None = None) 
                    literal(now or utcnow(), UTCDateTime)),
         )
     )
+    if current_app.config.get("MAIL_SERVER"):
+        with force_locale("en"):
+            _send_emails([(email, str(template) % _params(params)) for email, params in db.session.execute(
+                select(User.email, rows.c.params).join(rows, rows.c.user_id == User.id))])
 
 
-def _send_email(recipients: list[str], text: str) -> None:
-    """Best effort: a mail server that is down must not undo the change that notified."""
+def _params(value) -> dict:
+    """JSON built by the database comes back as text on SQLite and as a dict on PostgreSQL."""
+    return json.loads(value) if isinstance(value, str) else value or {}
+
+
+def _send_emails(messages: list[tuple[str, str]]) -> None:
+    """(recipient, text) pairs over one connection, a message each so no one sees who else
+    was told. Best effort: a mail server that is down must not undo the change that notified."""
     cfg = current_app.config
-    msg = EmailMessage()
-    msg["From"], msg["To"], msg["Subject"] = cfg["MAIL_SENDER"], ", ".join(recipients), text[:78]
-    msg.set_content(text)
     try:
         with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=10) as smtp:
-            smtp.send_message(msg)
+            for recipient, text in messages:
+                msg = EmailMessage()
+                msg["From"], msg["To"], msg["Subject"] = cfg["MAIL_SENDER"], recipient, text[:78]
+                msg.set_content(text)
+                smtp.send_message(msg)
     except OSError:
-        log.warning("could not send notification email to %s", recipients, exc_info=True)
+        log.warning("could not send notification emails to %s", [m[0] for m in messages], exc_info=True)
 
 
 def unread_count(user: User) -> int:

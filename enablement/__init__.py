@@ -1,0 +1,1 @@
+"""Enablement: materials marketing publishes to partners, and the campaigns that push them."""

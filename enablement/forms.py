@@ -1,0 +1,40 @@
+"""Enablement forms (shape only; types, targeting and limits are the service's to judge)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+LANGUAGE_CHOICES = [SelectChoice("en", _l("English")), SelectChoice("zh_Hans", _l("Chinese")),
+                    SelectChoice("other", _l("Other"))]
+
+
+class TargetingMixin:
+    """Tiers and territories; none chosen means everyone."""
+
+    tiers = SelectMultipleField(_l("Tiers"), validate_choice=False)
+    territory_codes = SelectMultipleField(_l("Territories"), validate_choice=False)
+
+
+class FileForm(FlaskForm):
+    file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file."))])
+
+
+class MaterialForm(TargetingMixin, FileForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title_zh = StringField(_l("Title (Chinese)"), validators=[Optional(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
+    description_zh = TextAreaField(_l("Description (Chinese)"), validators=[Optional(), Length(max=20000)])
+    language = SelectField(_l("Language of the material"), choices=LANGUAGE_CHOICES)
+    tags = StringField(_l("Tags"), validators=[Optional(), Length(max=500)])
+    campaign_id = SelectField(_l("Campaign"), coerce=lambda v: int(v) if v else None, validate_choice=False)
+
+
+class CampaignForm(TargetingMixin, FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name_zh = StringField(_l("Name (Chinese)"), validators=[Optional(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
+    description_zh = TextAreaField(_l("Description (Chinese)"), validators=[Optional(), Length(max=20000)])
+    starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
+    ends_on = DateField(_l("Ends on"), validators=[DataRequired()])
