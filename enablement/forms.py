@@ -26,7 +26,7 @@ class MaterialForm(TargetingMixin, FileForm):
     title_zh = StringField(_l("Title (Chinese)"), validators=[Optional(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
     description_zh = TextAreaField(_l("Description (Chinese)"), validators=[Optional(), Length(max=20000)])
-    language = SelectField(_l("Language of the material"), choices=LANGUAGE_CHOICES)
+    language = SelectField(_l("Language of the material"), choices=LANGUAGE_CHOICES, default="en")
     tags = StringField(_l("Tags"), validators=[Optional(), Length(max=500)])
     campaign_id = SelectField(_l("Campaign"), coerce=lambda v: int(v) if v else None, validate_choice=False)
 

@@ -48,9 +48,9 @@ def _reaches_user(audience_id, user):
 
 # Materials -----------------------------------------------------------------------------
 
-def normalise_tags(raw: str | list[str]) -> str:
+def normalise_tags(raw: str | list[str] | None) -> str:
     """Tags as stored: lower case, unique, comma-delimited at both ends (``,deck,pricing,``)."""
-    parts = raw.split(",") if isinstance(raw, str) else raw
+    parts = raw.split(",") if isinstance(raw, str) else raw or []
     tags = list(dict.fromkeys(t.strip().lower().replace(",", " ")[:40] for t in parts if t and t.strip()))
     if len(tags) > MAX_TAGS:
         raise ValidationFailed({"tags": _("Use at most %(n)s tags.", n=MAX_TAGS)})
