@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).parent.parent
 sys.path[0] = str(ROOT)  # not this folder: benchmarks/http.py would shadow the standard library's http
 
-from sqlalchemy import event, select, text  # noqa: E402
+from sqlalchemy import select, text  # noqa: E402
 
-from benchmarks.common import fresh_app, p95, postgres_url  # noqa: E402
+from benchmarks.common import fresh_app, p95, postgres_url, signed_in, statements, timed  # noqa: E402
 from catalog import transfer  # noqa: E402
 from catalog.models import Product, StockLevel, Warehouse, search_text  # noqa: E402
 from portal import cache, demo  # noqa: E402
@@ -63,42 +63,6 @@ def seed(count: int, rng: random.Random) -> None:
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text("ANALYZE"))
         db.session.commit()
-
-
-def timed(client, url: str, runs: int) -> list[float]:
-    durations = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        response = client.get(url)
-        durations.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    return durations
-
-
-def statements(app, client, url: str) -> int:
-    counter = [0]
-
-    def count(*_args):
-        counter[0] += 1
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    client.get(url)
-    event.remove(engine, "before_cursor_execute", count)
-    return counter[0]
-
-
-def signed_in(app, email: str):
-    client = app.test_client()
-    with client.session_transaction() as session:
-        with app.app_context():
-            from portal.auth.models import User
-
-            user = db.session.scalar(select(User).where(User.email == email))
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
-    return client
 
 
 def api_client(app, email: str):

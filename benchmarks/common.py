@@ -2,10 +2,11 @@
 
 import statistics
 import subprocess
+import time
 from pathlib import Path
 
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import event, select, text
 
 from portal import create_app
 from portal.extensions import db
@@ -40,3 +41,39 @@ def postgres_url(database: str = "portal_bench") -> str:
 
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[18]
+
+
+def timed(client, url: str, runs: int) -> list[float]:
+    durations = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url)
+        durations.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return durations
+
+
+def statements(app, client, url: str) -> int:
+    counter = [0]
+
+    def count(*_args):
+        counter[0] += 1
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    client.get(url)
+    event.remove(engine, "before_cursor_execute", count)
+    return counter[0]
+
+
+def signed_in(app, email: str):
+    client = app.test_client()
+    with client.session_transaction() as session:
+        with app.app_context():
+            from portal.auth.models import User
+
+            user = db.session.scalar(select(User).where(User.email == email))
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+    return client
