@@ -5,16 +5,22 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 LANGUAGE_CHOICES = [SelectChoice("en", _l("English")), SelectChoice("zh_Hans", _l("Chinese")),
                     SelectChoice("other", _l("Other"))]
 
 
-class TargetingMixin:
-    """Tiers and territories; none chosen means everyone."""
+def _checklist(label):
+    return SelectMultipleField(label, validate_choice=False, widget=ListWidget(prefix_label=False),
+                               option_widget=CheckboxInput())
 
-    tiers = SelectMultipleField(_l("Tiers"), validate_choice=False)
-    territory_codes = SelectMultipleField(_l("Territories"), validate_choice=False)
+
+class TargetingMixin:
+    """Tiers and territories as checklists; none ticked means everyone."""
+
+    tiers = _checklist(_l("Tiers"))
+    territory_codes = _checklist(_l("Territories"))
 
 
 class FileForm(FlaskForm):

@@ -34,18 +34,17 @@ def per_day(material_ids, days: int = 30, today: date | None = None) -> list[tup
     return [(first + timedelta(n), counts.get((first + timedelta(n)).isoformat(), 0)) for n in range(days)]
 
 
-def _of_campaign(campaign_id: int):
-    return select(Material.id).where(Material.campaign_id == campaign_id)
+def _reach(audience_id: int, material_ids, today: date | None) -> dict:
+    return {"partners_targeted": _targeted(audience_id), **_downloads(material_ids),
+            "per_day": per_day(material_ids, today=today)}
 
 
 def campaign_reach(campaign: Campaign, today: date | None = None) -> dict:
-    ids = _of_campaign(campaign.id)
-    return {"partners_targeted": _targeted(campaign.audience_id), **_downloads(ids), "per_day": per_day(ids, today=today)}
+    return _reach(campaign.audience_id, select(Material.id).where(Material.campaign_id == campaign.id), today)
 
 
 def material_reach(material: Material, today: date | None = None) -> dict:
-    ids = select(Material.id).where(Material.id == material.id)
-    return {"partners_targeted": _targeted(material.audience_id), **_downloads(ids), "per_day": per_day(ids, today=today)}
+    return _reach(material.audience_id, select(Material.id).where(Material.id == material.id), today)
 
 
 def campaign_totals(campaign_ids: list[int]) -> dict[int, tuple[int, int]]:

@@ -1,16 +1,22 @@
 """Demo data: realistic, bilingual, and safe to seed twice (``flask demo seed``)."""
 
-from datetime import date
+import io
+import struct
+import zlib
+from datetime import date, timedelta
 from decimal import Decimal
 
 from catalog import service as catalog
 from catalog.models import Product, VolumeBreak
 from deal_registration import service as deals
 from deal_registration.models import DealRegistration
+from enablement import service as enablement
+from enablement.models import Material
 from partners import accounts, service
 from partners.models import Partner
 from portal.auth.models import User
 from portal.extensions import db
+from portal.types import utcnow
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -120,6 +126,62 @@ def seed_catalog() -> int:
             catalog.set_stock(None, sku, warehouse, on_hand)
         added += 1
     return added
+
+
+def seed_enablement() -> int:
+    """A launched campaign with a brochure and a poster for everyone, and a price guide for
+    platinum and gold partners, once (skipped if any material exists)."""
+    if db.session.scalar(db.select(Material.id).limit(1)) is not None:
+        return 0
+    marketing = db.session.scalar(db.select(User).where(User.email == "marketing@example.com"))
+    today = utcnow().date()
+    campaign = enablement.create_campaign(
+        marketing, name="Wi-Fi 7 launch", name_zh="Wi-Fi 7 新品上市", starts_on=today,
+        ends_on=today + timedelta(days=60), description="Everything to sell the new access points.",
+        description_zh="销售新一代无线接入点所需的全部资料。")
+    for title, title_zh, filename, content, tiers in (
+            ("Wi-Fi 7 brochure", "Wi-Fi 7 产品手册", "wifi7-brochure.pdf", _demo_pdf("Wi-Fi 7 brochure"), []),
+            ("Wi-Fi 7 poster", "Wi-Fi 7 海报", "wifi7-poster.png", _demo_png(), []),
+            ("Partner price guide 2027", "2027 合作伙伴价格指南", "price-guide.pdf", _demo_pdf("Price guide"),
+             ["platinum", "gold"])):
+        enablement.create_material(marketing, io.BytesIO(content), filename, title=title, title_zh=title_zh,
+                                   description=f"{title} for partner sales teams.",
+                                   description_zh=f"面向合作伙伴销售团队的{title_zh}。",
+                                   tags="wifi7, launch", tiers=tiers, campaign_id=campaign.id)
+    enablement.launch(marketing, campaign.id)
+    db.session.commit()
+    return 3
+
+
+def _demo_pdf(title: str) -> bytes:
+    """A one-page PDF that viewers open (cross-reference offsets computed, not guessed)."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               None, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    text = f"BT /F1 28 Tf 72 760 Td ({title}) Tj ET".encode()
+    objects[3] = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text)
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _demo_png(width: int = 320, height: int = 180) -> bytes:
+    """A blue-to-green gradient PNG, made without an imaging library."""
+    rows = b"".join(b"\x00" + bytes(v for x in range(width) for v in (30, 80 + 150 * x // width, 200 - y // 2))
+                    for y in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
 def _ensure_user(email: str, name: str, role: str, partner_id: int | None) -> int:

@@ -112,7 +112,8 @@ def confirm_like_stripe_js(client: stripe.StripeClient, base: str, secret: str, 
         intent = client.v1.payment_intents.retrieve(intent_id)
     if intent.status == "succeeded":
         return {}
-    return {"error": {"message": intent.last_payment_error.to_dict().get("message", "declined") if intent.last_payment_error else "declined"}}
+    error = intent.last_payment_error.to_dict() if intent.last_payment_error else {}
+    return {"error": {"message": error.get("message", "declined")}}
 
 
 @pytest.fixture
@@ -136,7 +137,8 @@ def fake_stripe_js(stripe_app, localstripe, app, monkeypatch):
 
         def do_POST(self):
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            self._send(json.dumps(confirm_like_stripe_js(stripe_app, localstripe, body["client_secret"], body["number"])).encode(), "application/json")
+            outcome = confirm_like_stripe_js(stripe_app, localstripe, body["client_secret"], body["number"])
+            self._send(json.dumps(outcome).encode(), "application/json")
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
