@@ -44,6 +44,18 @@ class MaterialIn(Schema):
         return {key: value for key, value in data.items() if not (key == "campaign_id" and value == "")}
 
 
+class MaterialPatch(Schema):
+    title = Text(validate=ma.validate.Length(min=1, max=200))
+    title_zh = Text(validate=ma.validate.Length(max=200))
+    description = Text(validate=ma.validate.Length(max=20000))
+    description_zh = Text(validate=ma.validate.Length(max=20000))
+    language = Text(validate=ma.validate.OneOf(LANGUAGES))
+    tags = Text(validate=ma.validate.Length(max=500))
+    tiers = CommaList()
+    territory_codes = CommaList()
+    campaign_id = ma.fields.Integer(allow_none=True)
+
+
 class FileIn(Schema):
     file = Upload(required=True)
 
@@ -98,6 +110,17 @@ class CampaignIn(Schema):
     ends_on = ma.fields.Date(required=True)
     tiers = CommaList(load_default=list)
     territory_codes = CommaList(load_default=list)
+
+
+class CampaignPatch(Schema):
+    name = Text(validate=ma.validate.Length(min=1, max=200))
+    name_zh = Text(validate=ma.validate.Length(max=200))
+    description = Text(validate=ma.validate.Length(max=20000))
+    description_zh = Text(validate=ma.validate.Length(max=20000))
+    starts_on = ma.fields.Date()
+    ends_on = ma.fields.Date()
+    tiers = CommaList()
+    territory_codes = CommaList()
 
 
 class CampaignOut(ma.Schema):
@@ -196,6 +219,17 @@ def get_material(material_id):
     return json_rows(material_json(material, material.versions[0]))
 
 
+@blp.patch("/materials/<int:material_id>")
+@role_required("marketing")
+@blp.arguments(MaterialPatch())
+@blp.response(200, MaterialOut)
+def update_material(data, material_id):
+    """Edit the details, tags, audience or campaign (the file changes through a new version)."""
+    material = service.update_material(current_user, material_id, **data)
+    db.session.commit()
+    return json_rows(material_json(material, material.versions[0]))
+
+
 @blp.get("/materials/<int:material_id>/download")
 @blp.response(200, description="The file's bytes, as an attachment")
 def download(material_id):
@@ -241,6 +275,16 @@ def list_campaigns():
 @blp.response(200, CampaignOut)
 def get_campaign(campaign_id):
     return json_rows(campaign_json(service.get_campaign(current_user, campaign_id)))
+
+
+@blp.patch("/campaigns/<int:campaign_id>")
+@role_required("marketing")
+@blp.arguments(CampaignPatch())
+@blp.response(200, CampaignOut)
+def update_campaign(data, campaign_id):
+    campaign = service.update_campaign(current_user, campaign_id, **data)
+    db.session.commit()
+    return json_rows(campaign_json(campaign))
 
 
 @blp.post("/campaigns/<int:campaign_id>/launch")

@@ -27,7 +27,7 @@ class FileForm(FlaskForm):
     file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file."))])
 
 
-class MaterialForm(TargetingMixin, FileForm):
+class MaterialDetailsForm(TargetingMixin, FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     title_zh = StringField(_l("Title (Chinese)"), validators=[Optional(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
@@ -35,6 +35,10 @@ class MaterialForm(TargetingMixin, FileForm):
     language = SelectField(_l("Language of the material"), choices=LANGUAGE_CHOICES, default="en")
     tags = StringField(_l("Tags"), validators=[Optional(), Length(max=500)])
     campaign_id = SelectField(_l("Campaign"), coerce=lambda v: int(v) if v else None, validate_choice=False)
+
+
+class MaterialForm(MaterialDetailsForm, FileForm):
+    """The details and the first file."""
 
 
 class CampaignForm(TargetingMixin, FlaskForm):

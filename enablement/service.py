@@ -17,7 +17,7 @@ from enablement.models import FILE_TYPES, LANGUAGES, Audience, Campaign, Downloa
 from enablement.targeting import reached_partners, reaches
 from partners import service as partners
 from partners.models import Partner
-from portal.audit import record
+from portal.audit import record, snapshot
 from portal.auth.models import User
 from portal.auth.roles import PARTNER_ROLES
 from portal.errors import NotFound, ValidationFailed
@@ -40,6 +40,15 @@ def _audience(tier_codes: list[str], territory_codes: list[str]) -> Audience:
             raise ValidationFailed({"tiers": _("Unknown tier: %(codes)s", codes=code)})
         tiers.append(tier)
     return Audience(tiers=tiers, territories=partners.territories_by_codes(list(territory_codes)))
+
+
+def _retarget(audience: Audience, tier_codes: list[str], territory_codes: list[str]) -> None:
+    fresh = _audience(tier_codes, territory_codes)
+    audience.tiers, audience.territories = fresh.tiers, fresh.territories
+
+
+def _targets(audience: Audience) -> dict:
+    return {"tiers": [t.code for t in audience.tiers], "territory_codes": [t.code for t in audience.territories]}
 
 
 def _reaches_user(audience_id, user):
@@ -85,6 +94,28 @@ def create_material(actor, stream: BinaryIO, filename: str | None, *, title: str
     material.file_type = stored.file_type
     _add_file(material, stored, 1, actor, material.created_at)
     record(actor, "material.created", material, None, {"title": material.title, "filename": stored.filename})
+    return material
+
+
+MATERIAL_FIELDS = ("title", "title_zh", "description", "description_zh", "language", "campaign_id")
+
+
+def update_material(actor, material_id: int, **changes) -> Material:
+    """Edit the details, tags or audience; the file changes only through a new version."""
+    material = get_material(actor, material_id)
+    before = {**snapshot(material, MATERIAL_FIELDS + ("tags",)), **_targets(material.audience)}
+    merged = {field: changes.get(field, getattr(material, field)) for field in MATERIAL_FIELDS}
+    _check_material_fields(merged["title"] or "", merged["language"], merged["campaign_id"])
+    for field, value in merged.items():
+        setattr(material, field, value.strip() if field in ("title", "title_zh") else value)
+    if "tags" in changes:
+        material.tags = normalise_tags(changes["tags"])
+    if "tiers" in changes or "territory_codes" in changes:
+        _retarget(material.audience, changes.get("tiers", before["tiers"]),
+                  changes.get("territory_codes", before["territory_codes"]))
+    db.session.flush()
+    record(actor, "material.updated", material, before,
+           {**snapshot(material, MATERIAL_FIELDS + ("tags",)), **_targets(material.audience)})
     return material
 
 
@@ -184,8 +215,7 @@ def downloads_of(actor, material_id: int, limit: int = 1000) -> list[Download]:
 
 # Campaigns -----------------------------------------------------------------------------
 
-def create_campaign(actor, *, name: str, starts_on: date, ends_on: date, description: str = "", name_zh: str = "",
-                    description_zh: str = "", tiers: list[str] = (), territory_codes: list[str] = ()) -> Campaign:
+def _check_campaign_fields(name: str, starts_on: date, ends_on: date) -> None:
     problems = {}
     if not (name or "").strip():
         problems["name"] = _("Give the campaign a name.")
@@ -193,12 +223,37 @@ def create_campaign(actor, *, name: str, starts_on: date, ends_on: date, descrip
         problems["ends_on"] = _("The campaign cannot end before it starts.")
     if problems:
         raise ValidationFailed(problems)
+
+
+def create_campaign(actor, *, name: str, starts_on: date, ends_on: date, description: str = "", name_zh: str = "",
+                    description_zh: str = "", tiers: list[str] = (), territory_codes: list[str] = ()) -> Campaign:
+    _check_campaign_fields(name, starts_on, ends_on)
     campaign = Campaign(name=name.strip(), name_zh=(name_zh or "").strip(), description=description or "",
                         description_zh=description_zh or "", starts_on=starts_on, ends_on=ends_on,
                         audience=_audience(list(tiers), list(territory_codes)), created_by_id=actor.id)
     db.session.add(campaign)
     db.session.flush()
     record(actor, "campaign.created", campaign, None, {"name": campaign.name})
+    return campaign
+
+
+CAMPAIGN_FIELDS = ("name", "name_zh", "description", "description_zh", "starts_on", "ends_on")
+
+
+def update_campaign(actor, campaign_id: int, **changes) -> Campaign:
+    """Edit a campaign; a launched one keeps its launch (no one is told twice)."""
+    campaign = get_campaign(actor, campaign_id)
+    before = {**snapshot(campaign, CAMPAIGN_FIELDS), **_targets(campaign.audience)}
+    merged = {field: changes.get(field, getattr(campaign, field)) for field in CAMPAIGN_FIELDS}
+    _check_campaign_fields(merged["name"], merged["starts_on"], merged["ends_on"])
+    for field, value in merged.items():
+        setattr(campaign, field, value.strip() if field in ("name", "name_zh") else value)
+    if "tiers" in changes or "territory_codes" in changes:
+        _retarget(campaign.audience, changes.get("tiers", before["tiers"]),
+                  changes.get("territory_codes", before["territory_codes"]))
+    db.session.flush()
+    record(actor, "campaign.updated", campaign, before, {**snapshot(campaign, CAMPAIGN_FIELDS),
+                                                         **_targets(campaign.audience)})
     return campaign
 
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from enablement import files, reach, service
-from enablement.forms import CampaignForm, FileForm, MaterialForm
+from enablement.forms import CampaignForm, FileForm, MaterialDetailsForm, MaterialForm
 from enablement.models import FILE_TYPES
 from enablement.web import accepts_upload, send_material
 from partners.service import all_territories, all_tiers
@@ -61,21 +61,28 @@ def library():
                            filters={"q": args.get("q", ""), "tag": args.get("tag", ""), "type": file_type or ""})
 
 
+def _material_choices(form) -> None:
+    _targeting_choices(form)
+    form.campaign_id.choices = [SelectChoice("", _("None"))] + [
+        SelectChoice(str(c.id), c.name) for c in service.campaigns_for(current_user)]
+
+
+def _details(form) -> dict:
+    return {"title": form.title.data, "title_zh": form.title_zh.data, "description": form.description.data,
+            "description_zh": form.description_zh.data, "language": form.language.data, "tags": form.tags.data,
+            "campaign_id": form.campaign_id.data, **_targeting(form)}
+
+
 @bp.route("/library/new", methods=["GET", "POST"])
 @role_required("marketing")
 @accepts_upload
 def upload():
     form = MaterialForm(campaign_id=request.args.get("campaign", type=int))
-    _targeting_choices(form)
-    form.campaign_id.choices = [SelectChoice("", _("None"))] + [
-        SelectChoice(str(c.id), c.name) for c in service.campaigns_for(current_user)]
+    _material_choices(form)
     if form.validate_on_submit():
         upload_file = form.file.data
         material = save_form(form, lambda: service.create_material(
-            current_user, upload_file.stream, upload_file.filename, title=form.title.data,
-            title_zh=form.title_zh.data, description=form.description.data, description_zh=form.description_zh.data,
-            language=form.language.data, tags=form.tags.data, campaign_id=form.campaign_id.data,
-            **_targeting(form)), _("The material is published."))
+            current_user, upload_file.stream, upload_file.filename, **_details(form)), _("The material is published."))
         if material is not None:
             return _done(url_for("enablement.material", material_id=material.id))
     return _refused(form, "enablement/upload.html", max_mb=files.max_bytes() // files.CHUNK)
@@ -91,6 +98,27 @@ def material(material_id: int):
                            figures=reach.material_reach(found) if marketing else None,
                            downloads=service.downloads_of(current_user, found.id, limit=50) if marketing else None,
                            version_form=FileForm(), max_mb=files.max_bytes() // files.CHUNK)
+
+
+@bp.route("/library/<int:material_id>/edit", methods=["GET", "POST"])
+@role_required("marketing")
+def edit_material(material_id: int):
+    material = service.get_material(current_user, material_id)
+    form = MaterialDetailsForm(obj=material, **_audience_data(material.audience))
+    if request.method == "GET":
+        form.tags.data = ", ".join(material.tag_list)  # stored delimited at both ends
+    _material_choices(form)
+    if form.validate_on_submit() and save_form(form, lambda: service.update_material(
+            current_user, material_id, **_details(form)), _("The material is saved.")):
+        return redirect(url_for("enablement.material", material_id=material_id))
+    return render_template("enablement/edit_material.html", form=form, material=material)
+
+
+def _audience_data(audience) -> dict:
+    """A form's starting ticks when it edits something targeted."""
+    if request.method == "POST":
+        return {}
+    return {"tiers": [t.code for t in audience.tiers], "territory_codes": [t.code for t in audience.territories]}
 
 
 @bp.get("/library/<int:material_id>/download")
@@ -136,19 +164,37 @@ def campaigns():
     return render_template("enablement/campaigns.html", campaigns=found, totals=totals)
 
 
+def _campaign_fields(form) -> dict:
+    return {"name": form.name.data, "name_zh": form.name_zh.data, "description": form.description.data,
+            "description_zh": form.description_zh.data, "starts_on": form.starts_on.data,
+            "ends_on": form.ends_on.data, **_targeting(form)}
+
+
 @bp.route("/campaigns/new", methods=["GET", "POST"])
 @role_required("marketing")
 def new_campaign():
     form = CampaignForm()
     _targeting_choices(form)
     if form.validate_on_submit():
-        campaign = save_form(form, lambda: service.create_campaign(
-            current_user, name=form.name.data, name_zh=form.name_zh.data, description=form.description.data,
-            description_zh=form.description_zh.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
-            **_targeting(form)), _("The campaign is created. Add its materials, then launch it."))
+        campaign = save_form(form, lambda: service.create_campaign(current_user, **_campaign_fields(form)),
+                             _("The campaign is created. Add its materials, then launch it."))
         if campaign is not None:
             return redirect(url_for("enablement.campaign", campaign_id=campaign.id))
-    return render_template("enablement/new_campaign.html", form=form)
+    return render_template("enablement/campaign_form.html", form=form, heading=_("New campaign"),
+                           submit=_("Create the campaign"))
+
+
+@bp.route("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
+@role_required("marketing")
+def edit_campaign(campaign_id: int):
+    campaign = service.get_campaign(current_user, campaign_id)
+    form = CampaignForm(obj=campaign, **_audience_data(campaign.audience))
+    _targeting_choices(form)
+    if form.validate_on_submit() and save_form(form, lambda: service.update_campaign(
+            current_user, campaign_id, **_campaign_fields(form)), _("The campaign is saved.")):
+        return redirect(url_for("enablement.campaign", campaign_id=campaign_id))
+    return render_template("enablement/campaign_form.html", form=form, heading=_("Edit the campaign"),
+                           submit=_("Save"))
 
 
 @bp.get("/campaigns/<int:campaign_id>")

@@ -4,7 +4,7 @@ Every domain calls :func:`record` from its service functions; the entry joins th
 caller's transaction, so a change and its audit entry land together or not at all.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import JSON, ForeignKey, Index, String, select
@@ -37,8 +37,10 @@ class AuditEntry(db.Model):
 
 
 def _jsonable(value):
-    if isinstance(value, Decimal | datetime):
-        return str(value) if isinstance(value, Decimal) else value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):  # a datetime too
+        return value.isoformat()
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     return value

@@ -25,7 +25,7 @@ def test_publish_launch_notify_download(browser, live_server, make_tier, make_te
     staff.get_by_label("Starts on").fill(today.isoformat())
     staff.get_by_label("Ends on").fill((today + timedelta(days=14)).isoformat())
     staff.get_by_label("Gold").check()
-    staff.locator("#create-campaign").click()
+    staff.locator("#save-campaign").click()
     expect(staff.get_by_test_id("campaign-name")).to_have_text("Gold partner summit")
 
     staff.get_by_role("link", name="Add a material").click()

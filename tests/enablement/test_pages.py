@@ -1,6 +1,7 @@
 """The enablement pages through the real app: upload, library, material, campaigns, dashboard."""
 
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 from tests.conftest import csrf_token
@@ -106,3 +107,38 @@ def test_library_page_statements_stay_constant(app, client, auth, channel):
     for index in range(30):
         upload(client, channel.staff, f"m{index}.pdf", PDF, territory_codes="CN-NORTH", tags="deck")
     assert statements() == few <= 6
+
+
+def test_marketing_edits_a_material_and_a_campaign(client, auth, channel):
+    material = upload(client, channel.staff, "deck.pdf", PDF, title="Deck", tags="deck", tiers="gold").json
+    auth.login(channel.marketing)
+    form = client.get(f"/library/{material['id']}/edit").get_data(as_text=True)
+    assert 'value="deck"' in form and re.search(r'<input checked [^>]*value="gold"', form)
+    token = csrf_token(client, f"/library/{material['id']}/edit")
+    saved = client.post(f"/library/{material['id']}/edit", data={
+        "csrf_token": token, "title": "Deck 2027", "language": "en", "tags": "deck, 2027",
+        "territory_codes": ["HK"]})
+    assert saved.status_code == 302
+    hk = client.get("/api/v1/materials", headers=channel.headers["hk_silver"]).json["items"]
+    assert [(m["title"], m["tags"]) for m in hk] == [("Deck 2027", ["deck", "2027"])]  # every tier now, only HK
+    assert client.get("/api/v1/materials", headers=channel.headers["national_gold"]).json["total"] == 0
+    blank = client.post(f"/library/{material['id']}/edit", data={"csrf_token": token, "title": "", "language": "en"})
+    assert blank.status_code == 200 and "is-invalid" in blank.get_data(as_text=True)
+
+    campaign = client.post("/api/v1/campaigns", headers=channel.staff, json={
+        "name": "Spring", "starts_on": TODAY.isoformat(), "ends_on": TODAY.isoformat()}).json
+    patched = client.patch(f"/api/v1/campaigns/{campaign['id']}", headers=channel.staff,
+                           json={"name": "Spring push", "tiers": ["silver"]})
+    assert patched.status_code == 200 and patched.json["tiers"] == ["silver"] and patched.json["name"] == "Spring push"
+    backwards = client.patch(f"/api/v1/campaigns/{campaign['id']}", headers=channel.staff,
+                             json={"ends_on": (TODAY - timedelta(days=3)).isoformat()})
+    assert backwards.status_code == 422
+    page = client.get(f"/campaigns/{campaign['id']}/edit").get_data(as_text=True)
+    assert 'value="Spring push"' in page
+    moved = client.patch(f"/api/v1/materials/{material['id']}", headers=channel.staff,
+                         json={"campaign_id": campaign["id"]})
+    assert moved.status_code == 200 and moved.json["campaign_id"] == campaign["id"]
+    assert client.patch(f"/api/v1/materials/{material['id']}", headers=channel.staff,
+                        json={"campaign_id": 999}).status_code == 422
+    assert client.patch(f"/api/v1/materials/{material['id']}", headers=channel.headers["hk_silver"],
+                        json={"title": "Mine"}).status_code == 403
