@@ -35,10 +35,27 @@ class Quote(NamedTuple):
     unit_price: Decimal
 
 
-def quote(product, tier_id: int | None, tier_discount: Decimal, quantity: int = 1) -> Quote:
-    """The tier's price of ``product`` at ``quantity``; its overrides and breaks must be loaded."""
-    override = next((o.discount_percent for o in product.tier_overrides if o.tier_id == tier_id), None)
-    breaks = [(b.min_quantity, b.extra_percent) for b in product.volume_breaks]
-    volume = max((percent for minimum, percent in breaks if quantity >= minimum), default=Decimal(0))
-    return Quote(product.list_price, tier_discount if override is None else override, volume,
-                 unit_price(product.list_price, tier_discount, quantity, override, breaks))
+class PriceInputs(NamedTuple):
+    """What a product's price depends on, as plain values that a per-process cache can keep."""
+
+    id: int
+    sku: str
+    product_line: str
+    list_price: Decimal
+    overrides: dict[int, Decimal]  # tier id → discount percent replacing the tier's
+    breaks: tuple[tuple[int, Decimal], ...]  # (min quantity, extra percent)
+
+
+def inputs_of(product) -> PriceInputs:
+    """A product's price inputs; its ``tier_overrides`` and ``volume_breaks`` must be loaded."""
+    return PriceInputs(product.id, product.sku, product.product_line, product.list_price,
+                       {o.tier_id: o.discount_percent for o in product.tier_overrides},
+                       tuple((b.min_quantity, b.extra_percent) for b in product.volume_breaks))
+
+
+def quote(inputs: PriceInputs, tier_id: int | None, tier_discount: Decimal, quantity: int = 1) -> Quote:
+    """The tier's price at ``quantity``, with the discounts that made it."""
+    override = inputs.overrides.get(tier_id)
+    volume = max((percent for minimum, percent in inputs.breaks if quantity >= minimum), default=Decimal(0))
+    return Quote(inputs.list_price, tier_discount if override is None else override, volume,
+                 unit_price(inputs.list_price, tier_discount, quantity, override, inputs.breaks))

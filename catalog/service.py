@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, column, func, literal_column, or_, select, table, update
+from sqlalchemy.orm import selectinload
 
 from catalog import pricing
 from catalog.models import Category, Product, StockLevel, StockMovement, TierOverride, Warehouse, search_text
@@ -210,10 +211,26 @@ def _rows(ids: list[int], tier_id: int | None, discount: Decimal) -> list[dict]:
     return [by_id[i] for i in ids if i in by_id]
 
 
+def price_inputs(skus: list[str]) -> dict[str, pricing.PriceInputs]:
+    """The active products' price inputs by sku (unknown or inactive skus left out).
+
+    Kept per process until the catalog changes, so an order prices its lines without
+    loading products, overrides and breaks each time.
+    """
+    def load(keys: list[tuple]) -> dict[tuple, pricing.PriceInputs]:
+        products = db.session.scalars(
+            select(Product).where(Product.sku.in_([sku for _kind, sku in keys]), Product.active.is_(True))
+            .options(selectinload(Product.tier_overrides), selectinload(Product.volume_breaks)))
+        return {("price-inputs", p.sku): pricing.inputs_of(p) for p in products}
+
+    found = cache.cached_many("catalog", [("price-inputs", sku) for sku in skus], load)
+    return {key[1]: inputs for key, inputs in found.items()}
+
+
 def product_for(user, sku: str) -> tuple[Product, Decimal, list[StockLevel]]:
     """One product as the caller sees it: net price and stock per warehouse."""
     product = get_product(sku, include_inactive=not user.is_partner)
-    return product, pricing.quote(product, *tier_of(user)).unit_price, product.stock
+    return product, pricing.quote(pricing.inputs_of(product), *tier_of(user)).unit_price, product.stock
 
 
 def prices_by_tier(product: Product, tiers) -> list[tuple]:
@@ -228,8 +245,9 @@ def prices_by_tier(product: Product, tiers) -> list[tuple]:
 def break_prices(user, product: Product) -> list[tuple[int, Decimal, Decimal]]:
     """(minimum quantity, extra percent, the caller's unit price there) for each volume break."""
     tier_id, discount = tier_of(user)
-    return [(b.min_quantity, b.extra_percent, pricing.quote(product, tier_id, discount, b.min_quantity).unit_price)
-            for b in product.volume_breaks]
+    inputs = pricing.inputs_of(product)
+    return [(minimum, extra, pricing.quote(inputs, tier_id, discount, minimum).unit_price)
+            for minimum, extra in inputs.breaks]
 
 
 IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": ("png", "image/png"), b"\xff\xd8\xff": ("jpg", "image/jpeg"),

@@ -88,8 +88,9 @@ def place(data):
 
     order = service.place(current_user, data["items"], data["payment_method"], data["deal_registration_id"],
                           data["po_number"], create_payment=start_card_payment)
+    body = order_json(order, secrets.get("client_secret"))  # before the commit expires what it shows
     db.session.commit()
-    return json_rows(order_json(order, secrets.get("client_secret")), 201)
+    return json_rows(body, 201)
 
 
 @blp.get("/orders")

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
+from catalog import pricing
 from catalog.models import Product
 from catalog.service import get_product, tier_of
 from deal_registration.models import DealRegistration
@@ -70,7 +71,7 @@ def priced(user, deal: DealRegistration | None = None) -> tuple[list[dict], Summ
     deal_percent = deal_policy().deal_discount_percent if deal else Decimal(0)
     lines = []
     for item in items_of(user):
-        price = service.price_line(item.product, tier, item.quantity, deal, deal_percent)
+        price = service.price_line(pricing.inputs_of(item.product), tier, item.quantity, deal, deal_percent)
         available = sum(s.available for s in item.product.stock)
         lines.append({"item": item, "product": item.product, "price": price, "available": available,
                       "short": item.quantity > available})

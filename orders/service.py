@@ -13,12 +13,11 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy import case, func, insert, select, update
 
 from catalog import pricing
-from catalog.models import Product, StockLevel, StockMovement
-from catalog.service import tier_of
+from catalog import service as catalog
+from catalog.models import StockLevel, StockMovement
 from deal_registration.models import DealRegistration
 from deal_registration.service import policy as deal_policy
 from orders.models import Allocation, Order, OrderCounter, OrderLine
@@ -82,7 +81,16 @@ def _deal(actor, registration_id: int | None, now: datetime) -> DealRegistration
     return registration
 
 
-def _allocate(levels: list[StockLevel], quantity: int) -> list[tuple[StockLevel, int]] | None:
+class Level(NamedTuple):
+    """One warehouse's stock of a product as read under the product's lock."""
+
+    id: int
+    product_id: int
+    warehouse_id: int
+    available: int
+
+
+def _allocate(levels: list[Level], quantity: int) -> list[tuple[Level, int]] | None:
     """Take ``quantity`` from the warehouses with the most available first; None if short."""
     plan, left = [], quantity
     for level in sorted(levels, key=lambda s: (-s.available, s.id)):
@@ -108,62 +116,84 @@ def next_number(now: datetime) -> str:
 
 def place(actor, items: list[dict], payment_method: str, deal_registration_id: int | None = None,
           po_number: str = "", now: datetime | None = None, create_payment=None) -> Order:
-    """Price, reserve and record an order. ``create_payment(order)`` starts a card payment."""
+    """Price, reserve and record an order. ``create_payment(order)`` starts a card payment.
+
+    Everything that does not need the locks (validation, prices, the number) happens
+    before them, so the locked part is short: read stock, check credit, write.
+    """
     if not actor.is_partner:
         raise DomainError("forbidden", _("Only partners place orders."), status=403)
     if payment_method not in ("card", "net_terms"):
         raise ValidationFailed({"payment_method": _("Choose card or net terms.")})
+    now = now or utcnow()
     wanted = _quantities(items)
     partner_id, user_id = actor.partner_id, actor.id
-    products = {p.sku: p for p in db.session.scalars(
-        select(Product).where(Product.sku.in_(list(wanted)), Product.active.is_(True)))}
-    unknown = [sku for sku in wanted if sku not in products]
-    if unknown:
-        raise ValidationFailed({"items": _("Unknown product: %(skus)s", skus=", ".join(unknown))})
-    product_ids = {sku: p.id for sku, p in products.items()}
-
-    number = next_number(now or utcnow())
-    locks = [f"stock:{pid}" for pid in product_ids.values()]
-    locking.hold(*locks, *([f"credit:{partner_id}"] if payment_method == "net_terms" else []))
-    now = now or utcnow()
     deal = _deal(actor, deal_registration_id, now)
-    products = {p.sku: p for p in db.session.scalars(  # as of the lock, prices' inputs in two more queries
-        select(Product).where(Product.id.in_(list(product_ids.values())))
-        .options(selectinload(Product.tier_overrides), selectinload(Product.volume_breaks))
-        .execution_options(populate_existing=True))}
-    levels = {pid: [] for pid in product_ids.values()}
-    for level in db.session.scalars(select(StockLevel).where(StockLevel.product_id.in_(list(levels)))
-                                    .execution_options(populate_existing=True)):  # as of the lock, not before
-        levels[level.product_id].append(level)
+    lines = _priced_lines(actor, wanted, deal)
+    number = next_number(now)
 
-    plans, short = {}, []
-    for sku, quantity in wanted.items():
-        plans[sku] = _allocate(levels[product_ids[sku]], quantity)
-        if plans[sku] is None:
-            short.append({"sku": sku, "requested": quantity,
-                          "available": sum(s.available for s in levels[product_ids[sku]])})
-    if short:
-        raise DomainError("insufficient_stock", _("Not enough stock for: %(skus)s",
-                                                  skus=", ".join(s["sku"] for s in short)), short=short)
-
-    order = Order(number=number, partner_id=partner_id, created_by_id=user_id,
-                  payment_method=payment_method, po_number=(po_number or "").strip()[:60],
-                  deal_registration_id=deal.id if deal else None, created_at=now, subtotal=0, total=0,
-                  status="confirmed" if payment_method == "net_terms" else "awaiting_payment")
-    _price(order, actor, wanted, products, deal)
+    locking.hold(*(f"stock:{line.product_id}" for line in lines),
+                 *([f"credit:{partner_id}"] if payment_method == "net_terms" else []))
+    plans = _plan(lines, _levels([line.product_id for line in lines]))
+    order = Order(number=number, partner_id=partner_id, created_by_id=user_id, payment_method=payment_method,
+                  po_number=(po_number or "").strip()[:60], deal_registration_id=deal.id if deal else None,
+                  created_at=now, status="confirmed" if payment_method == "net_terms" else "awaiting_payment",
+                  lines=lines)
+    order.subtotal = order.total = sum((line.line_total for line in lines), Decimal(0))
     if payment_method == "net_terms":
         _check_credit(partner_id, order.total)
         order.due_date = (now + timedelta(days=NET_TERMS_DAYS)).date()
     db.session.add(order)
     db.session.flush()
-    for line in order.lines:
-        for level, take in plans[line.sku]:
-            _move(level, line, take, now, user_id)
+    _reserve(order, plans, now, user_id)
     if create_payment is not None and payment_method == "card":
         order.payment_intent_id = create_payment(order)
     if order.status == "confirmed":
         order_confirmed.send(order, actor=actor, now=now)
     return order
+
+
+def _priced_lines(actor, wanted, deal) -> list[OrderLine]:
+    """The order's lines, priced from the products' cached price inputs."""
+    products = catalog.price_inputs(list(wanted))
+    unknown = [sku for sku in wanted if sku not in products]
+    if unknown:
+        raise ValidationFailed({"items": _("Unknown product: %(skus)s", skus=", ".join(unknown))})
+    tier = catalog.tier_of(actor)
+    deal_percent = deal_policy().deal_discount_percent if deal else Decimal(0)
+    lines = []
+    for sku, quantity in wanted.items():
+        inputs = products[sku]
+        price = price_line(inputs, tier, quantity, deal, deal_percent)
+        lines.append(OrderLine(product_id=inputs.id, sku=sku, quantity=quantity, list_price=inputs.list_price,
+                               unit_price=price.unit_price, deal_discount_percent=price.deal_percent,
+                               line_total=price.line_total))
+    return lines
+
+
+def _levels(product_ids: list[int]) -> dict[int, list[Level]]:
+    """Stock per warehouse as of the locks (a plain read: nothing cached from before them)."""
+    levels = {pid: [] for pid in product_ids}
+    rows = db.session.execute(select(StockLevel.id, StockLevel.product_id, StockLevel.warehouse_id,
+                                     StockLevel.on_hand - StockLevel.reserved)
+                              .where(StockLevel.product_id.in_(product_ids)))
+    for row in rows:
+        levels[row.product_id].append(Level(*row))
+    return levels
+
+
+def _plan(lines: list[OrderLine], levels: dict[int, list[Level]]) -> dict[str, list[tuple[Level, int]]]:
+    """Where each line's quantity comes from, or 409 ``insufficient_stock`` naming every short line."""
+    plans, short = {}, []
+    for line in lines:
+        plans[line.sku] = _allocate(levels[line.product_id], line.quantity)
+        if plans[line.sku] is None:
+            short.append({"sku": line.sku, "requested": line.quantity,
+                          "available": sum(level.available for level in levels[line.product_id])})
+    if short:
+        raise DomainError("insufficient_stock", _("Not enough stock for: %(skus)s",
+                                                  skus=", ".join(s["sku"] for s in short)), short=short)
+    return plans
 
 
 class PricedLine(NamedTuple):
@@ -173,53 +203,55 @@ class PricedLine(NamedTuple):
     line_total: Decimal
 
 
-def price_line(product: Product, tier: tuple, quantity: int, deal: DealRegistration | None,
+def price_line(inputs: pricing.PriceInputs, tier: tuple, quantity: int, deal: DealRegistration | None,
                deal_percent: Decimal) -> PricedLine:
     """The tier's price at this quantity, less the deal's discount on the deal's product line.
 
     The cart and placement both price through here, so what the cart shows is what is charged.
     """
-    quote = pricing.quote(product, *tier, quantity)
-    extra = deal_percent if deal is not None and deal.product_line == product.product_line else Decimal(0)
+    quote = pricing.quote(inputs, *tier, quantity)
+    extra = deal_percent if deal is not None and deal.product_line == inputs.product_line else Decimal(0)
     unit = pricing.less_percent(quote.unit_price, extra) if extra else quote.unit_price
     return PricedLine(quote, extra, unit, unit * quantity)
 
 
-def _price(order: Order, actor, wanted, products, deal) -> None:
-    tier = tier_of(actor)
-    deal_percent = deal_policy().deal_discount_percent if deal else Decimal(0)
-    for sku, quantity in wanted.items():
-        product = products[sku]
-        line = price_line(product, tier, quantity, deal, deal_percent)
-        order.lines.append(OrderLine(product_id=product.id, sku=sku, quantity=quantity, list_price=product.list_price,
-                                     unit_price=line.unit_price, deal_discount_percent=line.deal_percent,
-                                     line_total=line.line_total))
-    order.subtotal = order.total = sum((line.line_total for line in order.lines), Decimal(0))
+def _owed(partner_id: int):
+    return select(func.coalesce(func.sum(Order.total), 0)).where(
+        Order.partner_id == partner_id, Order.payment_method == "net_terms", Order.paid_at.is_(None),
+        Order.status.in_(OPEN_FOR_CREDIT))
 
 
 def outstanding(partner_id: int) -> Decimal:
     """What the partner owes on net terms: confirmed orders not yet paid."""
-    return db.session.scalar(select(func.coalesce(func.sum(Order.total), 0)).where(
-        Order.partner_id == partner_id, Order.payment_method == "net_terms", Order.paid_at.is_(None),
-        Order.status.in_(OPEN_FOR_CREDIT))) or Decimal(0)
+    return db.session.scalar(_owed(partner_id)) or Decimal(0)
 
 
 def _check_credit(partner_id: int, total: Decimal) -> None:
-    limit = db.session.get(Partner, partner_id).credit_limit
-    if outstanding(partner_id) + total > limit:
+    limit, owed = db.session.execute(select(Partner.credit_limit, _owed(partner_id).scalar_subquery())
+                                     .where(Partner.id == partner_id)).one()
+    if Decimal(owed or 0) + total > limit:
         raise DomainError("credit_limit_exceeded", _("This order would exceed your credit limit."))
 
 
-def _move(level: StockLevel, line: OrderLine, quantity: int, now: datetime, actor_id) -> None:
-    """Reserve ``quantity`` of ``level`` for ``line``; the WHERE makes an oversell impossible."""
+def _reserve(order: Order, plans: dict, now: datetime, actor_id) -> None:
+    """Reserve every planned quantity in one conditional UPDATE, then record the allocations
+    and stock movements in one statement each. The WHERE (and a CHECK) make oversell impossible."""
+    takes = [(line, level, take) for line in order.lines for level, take in plans[line.sku]]
+    stock = StockLevel.__table__
+    amount = case({level.id: take for _line, level, take in takes}, value=stock.c.id)
     reserved = db.session.execute(
-        update(StockLevel).where(StockLevel.id == level.id, StockLevel.on_hand - StockLevel.reserved >= quantity)
-        .values(reserved=StockLevel.reserved + quantity).execution_options(synchronize_session=False)).rowcount
-    if reserved != 1:
-        raise DomainError("insufficient_stock", _("Not enough stock for: %(skus)s", skus=line.sku))
-    line.allocations.append(Allocation(stock_level_id=level.id, quantity=quantity))
-    db.session.add(StockMovement(product_id=line.product_id, warehouse_id=level.warehouse_id, reserved_change=quantity,
-                                 reason="order", actor_id=actor_id, at=now))
+        update(stock).where(stock.c.id.in_([level.id for _line, level, _take in takes]),
+                            stock.c.on_hand - stock.c.reserved >= amount)
+        .values(reserved=stock.c.reserved + amount)).rowcount
+    if reserved != len(takes):
+        raise DomainError("insufficient_stock", _("Not enough stock for: %(skus)s",
+                                                  skus=", ".join(line.sku for line in order.lines)))
+    db.session.execute(insert(Allocation.__table__), [
+        {"order_line_id": line.id, "stock_level_id": level.id, "quantity": take} for line, level, take in takes])
+    db.session.execute(insert(StockMovement.__table__), [
+        {"product_id": line.product_id, "warehouse_id": level.warehouse_id, "on_hand_change": 0,
+         "reserved_change": take, "reason": "order", "actor_id": actor_id, "at": now}
+        for line, level, take in takes])
 
 
 # Afterwards ----------------------------------------------------------------------------

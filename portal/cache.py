@@ -80,6 +80,21 @@ def cached(generation: str, key: tuple, compute: Callable[[], object]):
     return value
 
 
+def cached_many(generation: str, keys: list[tuple], compute_missing: Callable[[list[tuple]], dict]) -> dict:
+    """:func:`cached` for several keys at once: the missing ones computed in one call
+    (``compute_missing(keys)`` → key → value; a key it leaves out is not cached)."""
+    now = current(generation)
+    found = {key: hit[1] for key in keys if (hit := _store.get((generation, key))) is not None and hit[0] == now}
+    missing = [key for key in keys if key not in found]
+    if missing:
+        computed = compute_missing(missing)
+        if len(_store) + len(computed) >= MAX_ENTRIES:
+            _store.clear()
+        _store.update({(generation, key): (now, value) for key, value in computed.items()})
+        found.update(computed)
+    return found
+
+
 @event.listens_for(Session, "after_flush")
 def _bump_watched(session, flush_context) -> None:
     touched = {name for obj in chain(session.new, session.dirty, session.deleted)

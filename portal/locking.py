@@ -38,14 +38,18 @@ def hold(*names: str) -> None:
 
     Call it before the transaction writes anything. On SQLite a transaction that has
     only read is ended first: its snapshot may predate the previous holder's commit,
-    and SQLite refuses to turn such a reader into a writer.
+    and SQLite refuses to turn such a reader into a writer. SQLite also has a single
+    writer: the first lock row written takes the database's write lock, which excludes
+    every other holder of any lock, so one row is enough there.
     """
     session = db.session
     if session.new or session.dirty or session.deleted or session.info.get("flushed"):
         raise RuntimeError("take the lock before changing anything in the transaction")
+    names = sorted(set(names))
     if session.get_bind().dialect.name == "sqlite":
         session.rollback()
-    for name in sorted(set(names)):
+        names = names[:1]
+    for name in names:
         take = update(NamedLock).where(NamedLock.name == name).values(taken=NamedLock.taken + 1)
         if session.execute(take).rowcount == 0:  # the first use of this name
             insert_if_absent(NamedLock, name=name, taken=0)
