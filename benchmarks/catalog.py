@@ -9,11 +9,9 @@ Run: .venv/bin/python benchmarks/catalog.py [--sizes 1000,100000] [--databases s
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -22,7 +20,7 @@ sys.path[0] = str(ROOT)  # not this folder: benchmarks/http.py would shadow the 
 
 from sqlalchemy import select, text  # noqa: E402
 
-from benchmarks.common import fresh_app, p95, postgres_url, signed_in, statements, timed  # noqa: E402
+from benchmarks.common import databases, fresh_app, p95, signed_in, statements, timed  # noqa: E402
 from catalog import transfer  # noqa: E402
 from catalog.models import Product, StockLevel, Warehouse, search_text  # noqa: E402
 from portal import cache, demo  # noqa: E402
@@ -135,11 +133,8 @@ def main() -> int:
     parser.add_argument("--databases", default="sqlite,postgresql")
     args = parser.parse_args()
     ok = True
-    with tempfile.TemporaryDirectory() as tmp:
-        for database in args.databases.split(","):
-            url = (f"sqlite:///{tmp}/bench.db" if database == "sqlite"
-                   else os.environ.get("BENCH_POSTGRES_URL") or postgres_url())
-            ok &= run(database, url, [int(s) for s in args.sizes.split(",")])
+    for database, url in databases(args.databases):
+        ok &= run(database, url, [int(s) for s in args.sizes.split(",")])
     return 0 if ok else 1
 
 

@@ -1,7 +1,9 @@
 """What the benchmarks share: a fresh database per run, PostgreSQL's address, percentiles."""
 
+import os
 import statistics
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -37,6 +39,15 @@ def postgres_url(database: str = "portal_bench") -> str:
     subprocess.run(["su", "postgres", "-c", f"psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='{database}'\" "
                     f"| grep -q 1 || createdb -O portal {database}"], check=True)
     return f"{server}/{database}"
+
+
+def databases(names: str):
+    """(name, URL) for each of ``sqlite,postgresql``: a throwaway SQLite file, and the
+    PostgreSQL benchmark database (``BENCH_POSTGRES_URL`` to use another)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names.split(","):
+            yield name, (f"sqlite:///{tmp}/bench.db" if name == "sqlite"
+                         else os.environ.get("BENCH_POSTGRES_URL") or postgres_url())
 
 
 def p95(values: list[float]) -> float:

@@ -12,11 +12,9 @@ portal_bench, created if missing).
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -27,7 +25,7 @@ sys.path[0] = str(ROOT)  # not this folder: benchmarks/http.py would shadow the 
 
 from sqlalchemy import insert, select, text  # noqa: E402
 
-from benchmarks.common import fresh_app, p95, postgres_url  # noqa: E402
+from benchmarks.common import databases, fresh_app, p95  # noqa: E402
 from deal_registration import jobs, service  # noqa: E402
 from deal_registration.matching import blocking_keys, normalise_name  # noqa: E402
 from deal_registration.models import DealRegistration  # noqa: E402
@@ -223,11 +221,8 @@ def main() -> int:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     ok = True
-    with tempfile.TemporaryDirectory() as tmp:
-        for database in args.databases.split(","):
-            url = (f"sqlite:///{tmp}/bench.db" if database == "sqlite"
-                   else os.environ.get("BENCH_POSTGRES_URL") or postgres_url())
-            ok &= run(database, url, sizes, args.submissions)
+    for database, url in databases(args.databases):
+        ok &= run(database, url, sizes, args.submissions)
     return 0 if ok else 1
 
 

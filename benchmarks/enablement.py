@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta  # noqa: E402
 
 from sqlalchemy import insert, select, text  # noqa: E402
 
-from benchmarks.common import fresh_app, postgres_url, signed_in, statements, timed  # noqa: E402
+from benchmarks.common import databases, fresh_app, signed_in, statements, timed  # noqa: E402
 from enablement.models import (  # noqa: E402
     Audience,
     Campaign,
@@ -184,11 +184,8 @@ def main() -> int:
     parser.add_argument("--databases", default="sqlite,postgresql")
     args = parser.parse_args()
     ok = True
-    with tempfile.TemporaryDirectory() as tmp:
-        for database in args.databases.split(","):
-            url = (f"sqlite:///{tmp}/bench.db" if database == "sqlite"
-                   else os.environ.get("BENCH_POSTGRES_URL") or postgres_url())
-            ok &= library(database, url, [int(s) for s in args.sizes.split(",")])
+    for database, url in databases(args.databases):
+        ok &= library(database, url, [int(s) for s in args.sizes.split(",")])
     ok &= upload_memory()
     return 0 if ok else 1
 

@@ -18,7 +18,6 @@ import json  # noqa: E402
 import os  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
-import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
 import urllib.error  # noqa: E402
@@ -26,7 +25,7 @@ import urllib.request  # noqa: E402
 
 from sqlalchemy import func, select  # noqa: E402
 
-from benchmarks.common import fresh_app, p95, postgres_url  # noqa: E402
+from benchmarks.common import databases, fresh_app, p95  # noqa: E402
 from catalog import service as catalog  # noqa: E402
 from catalog.models import StockLevel  # noqa: E402
 from partners import accounts  # noqa: E402
@@ -133,11 +132,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10)
     args = parser.parse_args()
     ok = True
-    with tempfile.TemporaryDirectory() as tmp:
-        for database in args.databases.split(","):
-            url = (f"sqlite:///{tmp}/bench.db" if database == "sqlite"
-                   else os.environ.get("BENCH_POSTGRES_URL") or postgres_url())
-            ok &= run(database, url, args.seconds)
+    for database, url in databases(args.databases):
+        ok &= run(database, url, args.seconds)
     return 0 if ok else 1
 
 
