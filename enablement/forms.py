@@ -7,6 +7,8 @@ from wtforms import DateField, SelectChoice, SelectField, SelectMultipleField, S
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.forms import strip_nul
+
 LANGUAGE_CHOICES = [SelectChoice("en", _l("English")), SelectChoice("zh_Hans", _l("Chinese")),
                     SelectChoice("other", _l("Other"))]
 
@@ -28,12 +30,13 @@ class FileForm(FlaskForm):
 
 
 class MaterialDetailsForm(TargetingMixin, FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    title_zh = StringField(_l("Title (Chinese)"), validators=[Optional(), Length(max=200)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
-    description_zh = TextAreaField(_l("Description (Chinese)"), validators=[Optional(), Length(max=20000)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)], filters=[strip_nul])
+    title_zh = StringField(_l("Title (Chinese)"), validators=[Optional(), Length(max=200)], filters=[strip_nul])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)], filters=[strip_nul])
+    description_zh = TextAreaField(_l("Description (Chinese)"), validators=[Optional(), Length(max=20000)],
+                                   filters=[strip_nul])
     language = SelectField(_l("Language of the material"), choices=LANGUAGE_CHOICES, default="en")
-    tags = StringField(_l("Tags"), validators=[Optional(), Length(max=500)])
+    tags = StringField(_l("Tags"), validators=[Optional(), Length(max=500)], filters=[strip_nul])
     campaign_id = SelectField(_l("Campaign"), coerce=lambda v: int(v) if v else None, validate_choice=False)
 
 

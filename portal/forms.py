@@ -7,6 +7,11 @@ from portal.errors import DomainError
 from portal.extensions import db
 
 
+def strip_nul(value):
+    """A field filter for multipart forms, which ``portal.security`` cannot check up front."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 class ActionForm(FlaskForm):
     """A form with no fields: a button that POSTs with its CSRF token."""
 

@@ -1,6 +1,6 @@
 """Cookies, sessions and response headers that keep browsers safe."""
 
-from flask import Flask, request
+from flask import Flask, abort, request
 from flask.sessions import SecureCookieSessionInterface
 
 POLICY = {"default-src": "'self'", "script-src": "'self'", "style-src": "'self'", "img-src": "'self' data:",
@@ -53,6 +53,18 @@ def set_security_headers(response):
     return response
 
 
+def refuse_nul_characters():
+    """400 for a NUL character in the query, a plain form or a JSON body: no real input has
+    one, and PostgreSQL cannot store it. (Multipart uploads are parsed later, under their
+    own size limit; their fields are checked by the API schemas and form filters.)"""
+    values = list(request.args.values())
+    if request.mimetype == "application/x-www-form-urlencoded":
+        values += [v for key in request.form for v in request.form.getlist(key)]
+    if any("\x00" in value for value in values) or (request.is_json and b"\\u0000" in request.get_data()):
+        abort(400)
+
+
 def init_app(app: Flask) -> None:
     app.session_interface = PortalSessionInterface()
+    app.before_request(refuse_nul_characters)
     app.after_request(set_security_headers)

@@ -7,6 +7,7 @@ from partners.models import Partner
 from portal import create_app
 from portal.auth.models import User
 from portal.extensions import db
+from tests.conftest import csrf_token
 
 
 def test_refuses_default_secret_key_outside_debug_and_tests(monkeypatch):
@@ -62,3 +63,18 @@ def test_demo_seed_is_idempotent_and_signs_in(app, runner, auth, client):
 
 def test_health(client):
     assert client.get("/healthz").json == {"status": "ok"}
+
+
+def test_nul_characters_are_a_bad_request_not_a_server_error(client, auth, make_user, make_territory, token_for):
+    make_territory("CN")
+    user = make_user("partner_user")
+    auth.login(user)
+    form = {"csrf_token": csrf_token(client, "/deals/new"), "company_name": "Acme\x00", "territory_code": "CN",
+            "country": "CN", "product_line": "NET", "estimated_value": "100", "expected_close_date": "2027-01-01"}
+    assert client.post("/deals/new", data=form).status_code == 400
+    assert client.get("/catalog?q=ab\x00c").status_code == 400
+    body = {"customer": {"company_name": "Acme\x00", "territory_code": "CN", "country": "CN"},
+            "product_line": "NET", "estimated_value": "100", "expected_close_date": "2027-01-01"}
+    response = client.post("/api/v1/deal-registrations", json=body, headers=token_for(user))
+    assert response.status_code == 400 and response.json["error"]["code"] == "bad_request"
+    assert client.get("/api/v1/deal-registrations", headers=token_for(user)).json["total"] == 0

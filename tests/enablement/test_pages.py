@@ -33,7 +33,7 @@ def test_marketing_publishes_through_the_form(client, auth, channel):
     assert refused.status_code == 200 and "This type of file is not allowed." in refused.get_data(as_text=True)
     by_script = _publish(client, {"file": (io.BytesIO(b"MZ\x90\x00"), "tool.pdf"), "title": "Tool"}, fetch=True)
     assert by_script.status_code == 422 and by_script.json["errors"] == ["This type of file is not allowed."]
-    ok_by_script = _publish(client, {"file": (io.BytesIO(PNG), "logo.png"), "title": "Logo"}, fetch=True)
+    ok_by_script = _publish(client, {"file": (io.BytesIO(PNG), "logo.png"), "title": "Logo\x00"}, fetch=True)
     assert ok_by_script.status_code == 200 and ok_by_script.json["redirect"].startswith("/library/")
     assert client.get("/library").get_data(as_text=True).count('class="card h-100 material-card"') == 2
 
