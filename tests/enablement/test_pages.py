@@ -142,3 +142,17 @@ def test_marketing_edits_a_material_and_a_campaign(client, auth, channel):
                         json={"campaign_id": 999}).status_code == 422
     assert client.patch(f"/api/v1/materials/{material['id']}", headers=channel.headers["hk_silver"],
                         json={"title": "Mine"}).status_code == 403
+
+
+def test_campaign_list_compares_campaigns_in_a_chart(client, auth, channel):
+    for name in ("Alpha", "Beta"):
+        campaign = client.post("/api/v1/campaigns", headers=channel.staff, json={
+            "name": name, "starts_on": TODAY.isoformat(), "ends_on": TODAY.isoformat()}).json
+        material = upload(client, channel.staff, f"{name}.pdf", PDF, campaign_id=str(campaign["id"])).json
+        if name == "Alpha":
+            for key in ("national_gold", "hk_silver", "hk_silver"):
+                client.get(f"/api/v1/materials/{material['id']}/download", headers=channel.headers[key])
+    auth.login(channel.marketing)
+    page = client.get("/campaigns").get_data(as_text=True)
+    chart = page[page.index('id="campaigns-chart"'):page.index("</figure>")]
+    assert "Alpha" in chart and "3 / 2" in chart and "Beta" not in chart  # Beta has no downloads yet

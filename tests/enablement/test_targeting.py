@@ -55,7 +55,8 @@ def test_untargeted_material_is_404_for_detail_download_and_page(client, auth, c
     hidden = next(material_id for material_id, reached in published if "hk_silver" not in reached)
     for url in (f"/library/{hidden}", f"/library/{hidden}/download", f"/library/{hidden}/preview"):
         assert client.get(url).status_code == 404, url
-    assert client.get(f"/api/v1/materials/{hidden}/downloads", headers=channel.headers["hk_silver"]).status_code == 403
+    for staff_only in (f"/api/v1/materials/{hidden}/downloads", f"/api/v1/materials/{hidden}/reach"):
+        assert client.get(staff_only, headers=channel.headers["hk_silver"]).status_code == 403
 
 
 def test_suspended_partner_reaches_nothing_and_unknown_targets_are_422(client, channel):
@@ -89,3 +90,6 @@ def test_campaigns_follow_the_same_targeting_and_their_dates(client, channel):
     for name, key in (("East gold now", "north_gold"), ("Finished", "national_gold")):
         assert client.get(f"/api/v1/campaigns/{ids[name]}", headers=channel.headers[key]).status_code == 404
     assert len(client.get("/api/v1/campaigns", headers=channel.staff).json) == 4
+    reach = f"/api/v1/campaigns/{ids['Everyone now']}/reach"
+    assert client.get(reach, headers=channel.headers["national_gold"]).status_code == 403
+    assert client.get(reach, headers=channel.staff).json["partners_targeted"] == 4
