@@ -31,20 +31,20 @@ MAX_TAGS = 20
 
 # Audiences -----------------------------------------------------------------------------
 
-def _audience(tier_codes: list[str], territory_codes: list[str]) -> Audience:
-    """An audience from codes; an unknown tier or territory is a 422 naming it."""
+def _targeting(tier_codes: list[str], territory_codes: list[str]) -> dict:
+    """An audience's tiers and territories from codes; an unknown one is a 422 naming it."""
     tiers = []
     for code in dict.fromkeys(c.strip() for c in tier_codes if c and c.strip()):
         tier = partners.tier_by_code(code)
         if tier is None:
             raise ValidationFailed({"tiers": _("Unknown tier: %(codes)s", codes=code)})
         tiers.append(tier)
-    return Audience(tiers=tiers, territories=partners.territories_by_codes(list(territory_codes)))
+    return {"tiers": tiers, "territories": partners.territories_by_codes(list(territory_codes))}
 
 
 def _retarget(audience: Audience, tier_codes: list[str], territory_codes: list[str]) -> None:
-    fresh = _audience(tier_codes, territory_codes)
-    audience.tiers, audience.territories = fresh.tiers, fresh.territories
+    for attribute, value in _targeting(tier_codes, territory_codes).items():
+        setattr(audience, attribute, value)
 
 
 def _targets(audience: Audience) -> dict:
@@ -88,7 +88,7 @@ def create_material(actor, stream: BinaryIO, filename: str | None, *, title: str
     _check_material_fields(title, language, campaign_id)
     material = Material(title=title.strip(), title_zh=(title_zh or "").strip(), description=description or "",
                         description_zh=description_zh or "", language=language, tags=normalise_tags(tags),
-                        audience=_audience(list(tiers), list(territory_codes)), campaign_id=campaign_id,
+                        audience=Audience(**_targeting(list(tiers), list(territory_codes))), campaign_id=campaign_id,
                         created_by_id=actor.id, created_at=now or utcnow(), file_type="", current_version=1)
     stored = files.store(stream, filename)
     material.file_type = stored.file_type
@@ -97,26 +97,37 @@ def create_material(actor, stream: BinaryIO, filename: str | None, *, title: str
     return material
 
 
-MATERIAL_FIELDS = ("title", "title_zh", "description", "description_zh", "language", "campaign_id")
+MATERIAL_FIELDS = ("title", "title_zh", "description", "description_zh", "language", "tags", "campaign_id")
 
 
 def update_material(actor, material_id: int, **changes) -> Material:
     """Edit the details, tags or audience; the file changes only through a new version."""
     material = get_material(actor, material_id)
-    before = {**snapshot(material, MATERIAL_FIELDS + ("tags",)), **_targets(material.audience)}
-    merged = {field: changes.get(field, getattr(material, field)) for field in MATERIAL_FIELDS}
-    _check_material_fields(merged["title"] or "", merged["language"], merged["campaign_id"])
-    for field, value in merged.items():
-        setattr(material, field, value.strip() if field in ("title", "title_zh") else value)
     if "tags" in changes:
-        material.tags = normalise_tags(changes["tags"])
+        changes["tags"] = normalise_tags(changes["tags"])
+    _edit(actor, material, MATERIAL_FIELDS, changes, "material.updated",
+          lambda new: _check_material_fields(new["title"], new["language"], new["campaign_id"]))
+    return material
+
+
+TRIMMED = {"title", "title_zh", "name", "name_zh"}
+
+
+def _edit(actor, obj, fields: tuple[str, ...], changes: dict, action: str, check) -> None:
+    """Merge ``changes`` over ``obj``'s ``fields`` and audience, ``check`` the result, write and audit it."""
+    def state() -> dict:
+        return {**snapshot(obj, fields), **_targets(obj.audience)}
+
+    before = state()
+    merged = {field: changes.get(field, getattr(obj, field)) for field in fields}
+    check(merged)
+    for field, value in merged.items():
+        setattr(obj, field, value.strip() if field in TRIMMED else value)
     if "tiers" in changes or "territory_codes" in changes:
-        _retarget(material.audience, changes.get("tiers", before["tiers"]),
+        _retarget(obj.audience, changes.get("tiers", before["tiers"]),
                   changes.get("territory_codes", before["territory_codes"]))
     db.session.flush()
-    record(actor, "material.updated", material, before,
-           {**snapshot(material, MATERIAL_FIELDS + ("tags",)), **_targets(material.audience)})
-    return material
+    record(actor, action, obj, before, state())
 
 
 def add_version(actor, material_id: int, stream: BinaryIO, filename: str | None,
@@ -230,7 +241,7 @@ def create_campaign(actor, *, name: str, starts_on: date, ends_on: date, descrip
     _check_campaign_fields(name, starts_on, ends_on)
     campaign = Campaign(name=name.strip(), name_zh=(name_zh or "").strip(), description=description or "",
                         description_zh=description_zh or "", starts_on=starts_on, ends_on=ends_on,
-                        audience=_audience(list(tiers), list(territory_codes)), created_by_id=actor.id)
+                        audience=Audience(**_targeting(list(tiers), list(territory_codes))), created_by_id=actor.id)
     db.session.add(campaign)
     db.session.flush()
     record(actor, "campaign.created", campaign, None, {"name": campaign.name})
@@ -243,17 +254,8 @@ CAMPAIGN_FIELDS = ("name", "name_zh", "description", "description_zh", "starts_o
 def update_campaign(actor, campaign_id: int, **changes) -> Campaign:
     """Edit a campaign; a launched one keeps its launch (no one is told twice)."""
     campaign = get_campaign(actor, campaign_id)
-    before = {**snapshot(campaign, CAMPAIGN_FIELDS), **_targets(campaign.audience)}
-    merged = {field: changes.get(field, getattr(campaign, field)) for field in CAMPAIGN_FIELDS}
-    _check_campaign_fields(merged["name"], merged["starts_on"], merged["ends_on"])
-    for field, value in merged.items():
-        setattr(campaign, field, value.strip() if field in ("name", "name_zh") else value)
-    if "tiers" in changes or "territory_codes" in changes:
-        _retarget(campaign.audience, changes.get("tiers", before["tiers"]),
-                  changes.get("territory_codes", before["territory_codes"]))
-    db.session.flush()
-    record(actor, "campaign.updated", campaign, before, {**snapshot(campaign, CAMPAIGN_FIELDS),
-                                                         **_targets(campaign.audience)})
+    _edit(actor, campaign, CAMPAIGN_FIELDS, changes, "campaign.updated",
+          lambda new: _check_campaign_fields(new["name"], new["starts_on"], new["ends_on"]))
     return campaign
 
 
