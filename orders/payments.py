@@ -15,7 +15,9 @@ from sqlalchemy.exc import IntegrityError
 from orders.models import Order, StripeEvent
 from orders.service import mark_paid, record_failure
 from portal.errors import DomainError
+from portal.auth.models import User
 from portal.extensions import db
+from portal.notifications.service import notify
 from portal.security import content_security_policy
 
 
@@ -58,10 +60,15 @@ def handle_webhook(payload: bytes, signature: str) -> bool:
 
 
 def _settle(intent_id: str) -> None:
-    """Act on what Stripe says the PaymentIntent is now, whichever event told us to look."""
+    """Act on what Stripe says the PaymentIntent is now, whichever event told us to look.
+
+    A failure learnt here is also told to whoever placed the order, who may have left the
+    page; each event is applied once, so each failure is told once.
+    """
     order = db.session.scalar(db.select(Order).where(Order.payment_intent_id == intent_id))
-    if order is not None:
-        _apply(order, _client().v1.payment_intents.retrieve(intent_id))
+    if order is not None and _apply(order, _client().v1.payment_intents.retrieve(intent_id)) == "failed":
+        notify([db.session.get(User, order.created_by_id)], "order.payment_failed", link=f"/orders/{order.id}",
+               number=order.number, reason=order.payment_error)
 
 
 def refresh(order: Order) -> None:
@@ -102,9 +109,11 @@ def page_policy() -> str:
                                    connect_src=[origin, "https://api.stripe.com"])
 
 
-def _apply(order: Order, intent) -> None:
+def _apply(order: Order, intent) -> str | None:
+    """Pay or record the failure as the PaymentIntent says: ``"paid"``, ``"failed"`` or None."""
     if intent.status == "succeeded":
-        mark_paid(order)
-    elif intent.status == "requires_payment_method" and intent.last_payment_error:
+        return "paid" if mark_paid(order) else None
+    if intent.status == "requires_payment_method" and intent.last_payment_error:
         error = intent.last_payment_error.to_dict()
-        record_failure(order, error.get("message") or error.get("code") or "")
+        return "failed" if record_failure(order, error.get("message") or error.get("code") or "") else None
+    return None

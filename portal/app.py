@@ -121,11 +121,13 @@ def register_domain_hooks(app: Flask) -> None:
     from enablement.dashboard import DASHBOARD_PANELS as enablement_panels
     from enablement.notices import NOTIFICATIONS as enablement_notifications
     from orders.jobs import JOBS as order_jobs
+    from orders.notices import NOTIFICATIONS as order_notifications
     from partners.dashboard import DASHBOARD_PANELS as partner_panels
     from portal.auth.jobs import JOBS as auth_jobs
 
     app.extensions["portal.jobs"] = {**auth_jobs, **deal_jobs, **order_jobs}
-    app.extensions["portal.notifications"] = {**deal_notifications, **enablement_notifications}
+    app.extensions["portal.notifications"] = {**deal_notifications, **order_notifications,
+                                              **enablement_notifications}
     app.extensions["portal.dashboard"] = [*enablement_panels, *partner_panels, *deal_panels]
     connect_deal_reactions()
 

@@ -92,3 +92,20 @@ def test_order_page_without_stripe_says_card_payment_is_unavailable(client, auth
     auth.login(shop.user)
     page = client.get(f"/orders/{placed['id']}?payment_intent={placed['payment']['payment_intent_id']}")
     assert page.status_code == 200 and 'id="payment-unavailable"' in page.get_data(as_text=True)
+
+
+def test_a_failure_reported_by_webhook_is_told_to_the_buyer_once(app, client, shop, stripe_app, localstripe):
+    from tests.stripe_server import confirm_like_stripe_js
+
+    placed = order(client, shop.headers, [("SW-1", 1)], method="card").json
+    confirm_like_stripe_js(stripe_app, localstripe, placed["payment"]["client_secret"], "4000002500003155")
+    event = {"id": "evt_failed_once", "type": "payment_intent.payment_failed", "object": "event",
+             "data": {"object": {"id": placed["payment"]["payment_intent_id"], "object": "payment_intent"}}}
+    for _ in range(2):
+        payload, signature = signed(event)
+        assert client.post("/api/v1/stripe/webhook", data=payload, headers={"Stripe-Signature": signature},
+                           content_type="application/json").status_code == 200
+    told = [n for n in client.get("/api/v1/notifications", headers=shop.headers).json
+            if n["kind"] == "order.payment_failed"]
+    assert len(told) == 1 and placed["number"] in told[0]["message"] and told[0]["link"] == f"/orders/{placed['id']}"
+    assert client.get(f"/api/v1/orders/{placed['id']}", headers=shop.headers).json["status"] == "awaiting_payment"
