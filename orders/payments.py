@@ -14,8 +14,8 @@ from sqlalchemy.exc import IntegrityError
 
 from orders.models import Order, StripeEvent
 from orders.service import mark_paid, record_failure
-from portal.errors import DomainError
 from portal.auth.models import User
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.notifications.service import notify
 from portal.security import content_security_policy
