@@ -57,10 +57,13 @@ def refuse_nul_characters():
     """400 for a NUL character in the query, a plain form or a JSON body: no real input has
     one, and PostgreSQL cannot store it. (Multipart uploads are parsed later, under their
     own size limit; their fields are checked by the API schemas and form filters.)"""
-    values = list(request.args.values())
+    query = request.query_string  # checked as sent, unparsed: every request pays for this
+    if b"%00" in query or b"\x00" in query:
+        abort(400)
     if request.mimetype == "application/x-www-form-urlencoded":
-        values += [v for key in request.form for v in request.form.getlist(key)]
-    if any("\x00" in value for value in values) or (request.is_json and b"\\u0000" in request.get_data()):
+        if any("\x00" in value for key in request.form for value in request.form.getlist(key)):
+            abort(400)
+    elif request.is_json and b"\\u0000" in request.get_data():
         abort(400)
 
 

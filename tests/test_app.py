@@ -73,6 +73,7 @@ def test_nul_characters_are_a_bad_request_not_a_server_error(client, auth, make_
             "country": "CN", "product_line": "NET", "estimated_value": "100", "expected_close_date": "2027-01-01"}
     assert client.post("/deals/new", data=form).status_code == 400
     assert client.get("/catalog?q=ab\x00c").status_code == 400
+    assert client.get("/catalog?q=ab%00c").status_code == 400
     body = {"customer": {"company_name": "Acme\x00", "territory_code": "CN", "country": "CN"},
             "product_line": "NET", "estimated_value": "100", "expected_close_date": "2027-01-01"}
     response = client.post("/api/v1/deal-registrations", json=body, headers=token_for(user))
