@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from enablement import service
 from enablement.models import Campaign, Download, Material
+from enablement.reach import BY_PARTNERS
 from portal.auth.roles import has_role
 from portal.extensions import db
 from portal.types import utcnow
@@ -22,7 +23,7 @@ def panel(user) -> str:
         "materials": db.session.scalar(select(func.count(Material.id))),
         "active_campaigns": db.session.scalar(select(func.count(Campaign.id)).where(
             Campaign.starts_on <= today, Campaign.ends_on >= today)),
-        "downloads": db.session.scalar(select(func.count(Download.id))),
+        "downloads": db.session.scalar(select(func.count(Download.id)).where(BY_PARTNERS)),
     }
     return render_template("enablement/_dashboard_staff.html", counts=counts)
 

@@ -1,4 +1,7 @@
-"""Reach, for marketing: partners targeted, partners who downloaded, and downloads per day."""
+"""Reach, for marketing: partners targeted, partners who downloaded, and downloads per day.
+
+Only partners' downloads count: staff checking a file they published reach no one.
+"""
 
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -9,6 +12,8 @@ from enablement.targeting import reached_partners
 from portal.extensions import db
 from portal.sql import utc_day
 
+BY_PARTNERS = Download.partner_id.is_not(None)
+
 
 def _targeted(audience_id: int) -> int:
     return db.session.scalar(select(func.count()).select_from(reached_partners(audience_id).subquery()))
@@ -18,7 +23,7 @@ def _downloads(material_ids) -> dict:
     """Downloads and distinct downloading partners of some materials (a subquery of ids)."""
     total, partners = db.session.execute(
         select(func.count(Download.id), func.count(func.distinct(Download.partner_id)))
-        .where(Download.material_id.in_(material_ids))).one()
+        .where(Download.material_id.in_(material_ids), BY_PARTNERS)).one()
     return {"downloads": total, "partners_downloaded": partners}
 
 
@@ -28,7 +33,7 @@ def per_day(material_ids, days: int = 30, today: date | None = None) -> list[tup
     first = today - timedelta(days=days - 1)
     day = utc_day(Download.at)
     counts = dict(db.session.execute(
-        select(day, func.count()).where(Download.material_id.in_(material_ids),
+        select(day, func.count()).where(Download.material_id.in_(material_ids), BY_PARTNERS,
                                         Download.at >= datetime.combine(first, time(), UTC))
         .group_by(day)).all())
     return [(first + timedelta(n), counts.get((first + timedelta(n)).isoformat(), 0)) for n in range(days)]
@@ -52,5 +57,5 @@ def campaign_totals(campaign_ids: list[int]) -> dict[int, tuple[int, int]]:
     rows = db.session.execute(
         select(Material.campaign_id, func.count(Download.id), func.count(func.distinct(Download.partner_id)))
         .join(Download, Download.material_id == Material.id)
-        .where(Material.campaign_id.in_(campaign_ids)).group_by(Material.campaign_id)).all()
+        .where(Material.campaign_id.in_(campaign_ids), BY_PARTNERS).group_by(Material.campaign_id)).all()
     return {campaign_id: (downloads, partners) for campaign_id, downloads, partners in rows}
