@@ -304,7 +304,8 @@ def launch(actor, campaign_id: int, now: datetime | None = None) -> tuple[Campai
 
 def _recipients(campaign: Campaign):
     partner_ids = reached_partners(campaign.audience_id).with_only_columns(Partner.id)
-    params = json_object(id=cast(literal(campaign.id), Integer), name=cast(literal(campaign.name), String))
+    params = json_object(id=cast(literal(campaign.id), Integer), name=cast(literal(campaign.name), String),
+                         name_zh=cast(literal(campaign.name_zh), String))
     return select(User.id.label("user_id"), params.label("params"),
                   cast(literal(f"/campaigns/{campaign.id}"), String).label("link")) \
         .where(User.partner_id.in_(partner_ids), User.role.in_(PARTNER_ROLES), User.active.is_(True))

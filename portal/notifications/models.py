@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import get_locale
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -31,4 +32,11 @@ class Notification(db.Model):
     def text(self) -> str:
         """The message in the current locale, when its kind has a registered template."""
         template = current_app.extensions["portal.notifications"].get(self.kind)
-        return str(template) % (self.params or {}) if template is not None else self.message
+        return str(template) % _in_reader_language(self.params or {}) if template is not None else self.message
+
+
+def _in_reader_language(params: dict) -> dict:
+    """A parameter ``x_zh`` stands in for ``x`` for Chinese readers (a campaign's Chinese name)."""
+    if str(get_locale()) != "zh_Hans":
+        return params
+    return {**params, **{key[:-3]: value for key, value in params.items() if key.endswith("_zh") and value}}

@@ -48,6 +48,12 @@ def test_launch_notifies_each_targeted_user_once(app, client, channel, make_user
     assert inbox[0]["kind"] == "campaign.launched" and "Wi-Fi 7 spring push" in inbox[0]["message"]
     assert inbox[0]["read"] is False and inbox[0]["link"] == f"/campaigns/{campaign['id']}"
     assert client.get("/api/v1/notifications", headers=channel.headers["north_gold"]).json == []
+    named = _campaign(client, channel.staff, name="Storage week", name_zh="存储周", territory_codes="HK").json
+    client.post(f"/api/v1/campaigns/{named['id']}/launch", headers=channel.staff)
+    hk = channel.headers["hk_silver"]
+    assert "Storage week" in client.get("/api/v1/notifications", headers=hk).json[0]["message"]
+    chinese = client.get("/api/v1/notifications", headers={**hk, "Accept-Language": "zh-CN"}).json[0]["message"]
+    assert "存储周" in chinese and "Storage week" not in chinese
     assert client.post("/api/v1/campaigns/999/launch", headers=channel.staff).status_code == 404
     assert client.post(f"/api/v1/campaigns/{campaign['id']}/launch",
                        headers=channel.headers["national_gold"]).status_code == 403
