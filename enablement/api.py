@@ -7,7 +7,7 @@ from flask_smorest.fields import Upload
 
 from enablement import reach, service
 from enablement.models import FILE_TYPES, LANGUAGES
-from enablement.web import accepts_upload, send_material
+from enablement.web import accepts_upload, counts_as_download, send_material
 from portal.api import Blueprint, PageArgs, Schema, json_rows
 from portal.auth.decorators import role_required
 from portal.extensions import db
@@ -234,7 +234,8 @@ def update_material(data, material_id):
 @blp.response(200, description="The file's bytes, as an attachment")
 def download(material_id):
     """The current version's bytes (``?version=n`` for an earlier one); the download is recorded."""
-    file = service.file_to_download(current_user, material_id, request.args.get("version", type=int))
+    file = service.file_to_download(current_user, material_id, request.args.get("version", type=int),
+                                      counts_as_download())
     db.session.commit()
     return send_material(file)
 

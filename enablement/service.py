@@ -204,17 +204,18 @@ def get_material(user, material_id: int) -> Material:
     return material
 
 
-def file_to_download(user, material_id: int, version: int | None = None,
+def file_to_download(user, material_id: int, version: int | None = None, counted: bool = True,
                      now: datetime | None = None) -> MaterialFile:
-    """The file to send (the current version unless one is named), with the download recorded."""
+    """The file to send (the current version unless one is named), recorded when ``counted``."""
     material = get_material(user, material_id)
     wanted = version or material.current_version
     file = db.session.scalar(select(MaterialFile).where(MaterialFile.material_id == material.id,
                                                         MaterialFile.version == wanted))
     if file is None:
         raise NotFound()
-    db.session.add(Download(material_id=material.id, file_id=file.id, partner_id=user.partner_id, user_id=user.id,
-                            at=now or utcnow()))
+    if counted:
+        db.session.add(Download(material_id=material.id, file_id=file.id, partner_id=user.partner_id,
+                                user_id=user.id, at=now or utcnow()))
     return file
 
 

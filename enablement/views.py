@@ -8,7 +8,7 @@ from wtforms import SelectChoice
 from enablement import files, reach, service
 from enablement.forms import CampaignForm, FileForm, MaterialDetailsForm, MaterialForm
 from enablement.models import FILE_TYPES
-from enablement.web import accepts_upload, send_material
+from enablement.web import accepts_upload, counts_as_download, send_material
 from partners.service import all_territories, all_tiers
 from portal.auth.decorators import login_required, role_required
 from portal.auth.roles import has_role
@@ -124,7 +124,8 @@ def _audience_data(audience) -> dict:
 @bp.get("/library/<int:material_id>/download")
 @login_required
 def download(material_id: int):
-    file = service.file_to_download(current_user, material_id, request.args.get("version", type=int))
+    file = service.file_to_download(current_user, material_id, request.args.get("version", type=int),
+                                      counts_as_download())
     db.session.commit()
     return send_material(file)
 

@@ -22,6 +22,12 @@ def accepts_upload(view):
     return wrapped
 
 
+def counts_as_download() -> bool:
+    """A request for bytes past the start resumes a download already counted."""
+    ranges = request.range.ranges if request.range else None
+    return not ranges or ranges[0][0] == 0
+
+
 def send_material(file: MaterialFile, inline: bool = False):
     """The bytes with the type we recognised (never the uploader's), as an attachment named as
     uploaded (RFC 6266 encoding), in a sandbox should a browser render it anyway."""

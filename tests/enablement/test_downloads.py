@@ -68,3 +68,15 @@ def test_search_tag_and_type_filters(client, channel):
     assert client.get("/api/v1/materials?type=exe", headers=partner).status_code == 422
     tags = client.get("/api/v1/materials?tag=wifi", headers=partner).json["items"][0]["tags"]
     assert tags == ["deck", "wifi"]
+
+
+def test_a_resumed_download_is_not_counted_again(client, channel):
+    material = upload(client, channel.staff, "deck.pdf", PDF).json
+    partner = channel.headers["national_gold"]
+    url = f"/api/v1/materials/{material['id']}/download"
+    assert client.get(url, headers=partner).status_code == 200
+    resumed = client.get(url, headers={**partner, "Range": "bytes=10-"})
+    assert resumed.status_code == 206 and resumed.data == PDF[10:]
+    from_start = client.get(url, headers={**partner, "Range": "bytes=0-9"})
+    assert from_start.status_code == 206 and from_start.data == PDF[:10]
+    assert len(client.get(f"{url}s", headers=channel.staff).json) == 2
