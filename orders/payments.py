@@ -92,13 +92,14 @@ def client_secret(order: Order) -> str:
 def card_form(order: Order) -> dict | None:
     """What the Payment Element needs on the order page, or None when Stripe cannot be reached."""
     key = current_app.config.get("STRIPE_PUBLISHABLE_KEY")
+    if not key:
+        return None
     try:
-        secret = client_secret(order) if key else None
-    except stripe.StripeError:
+        secret = client_secret(order)
+    except (stripe.StripeError, DomainError):
         current_app.logger.exception("Stripe did not answer for order %s", order.number)
-        secret = None
-    return {"publishable_key": key, "client_secret": secret, "js_url": current_app.config["STRIPE_JS_URL"]} \
-        if secret else None
+        return None
+    return {"publishable_key": key, "client_secret": secret, "js_url": current_app.config["STRIPE_JS_URL"]}
 
 
 def page_policy() -> str:
