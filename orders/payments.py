@@ -80,7 +80,7 @@ def refresh(order: Order) -> None:
         return
     try:
         _apply(order, _client().v1.payment_intents.retrieve(order.payment_intent_id))
-    except stripe.StripeError:  # the webhook settles it later
+    except (stripe.StripeError, DomainError):  # unreachable or unconfigured: the webhook settles it later
         current_app.logger.exception("Stripe did not answer for order %s", order.number)
 
 
