@@ -296,9 +296,7 @@ def launch(actor, campaign_id: int, now: datetime | None = None) -> tuple[Campai
     db.session.refresh(campaign)
     if not won:
         return campaign, 0
-    recipients = _recipients(campaign)
-    count = db.session.scalar(select(func.count()).select_from(recipients.subquery()))
-    notify_selected("campaign.launched", recipients, now=now)
+    count = notify_selected("campaign.launched", _recipients(campaign), now=now)
     record(actor, "campaign.launched", campaign, None, {"notified": count})
     return campaign, count
 

@@ -40,26 +40,27 @@ def notify(users: Iterable[User], kind: str, message: str | None = None, link: s
     return rows
 
 
-def notify_selected(kind: str, recipients: Select, now: datetime | None = None) -> None:
+def notify_selected(kind: str, recipients: Select, now: datetime | None = None) -> int:
     """One notification per row of ``recipients`` (columns ``user_id``, ``params``, ``link``),
     inserted by the database in one statement: for jobs that tell thousands at once.
     The text is rendered from ``params`` when read, in the reader's language; email goes
-    out too when a mail server is configured."""
+    out too when a mail server is configured. Returns how many were told."""
     template = current_app.extensions["portal.notifications"].get(kind)
     if template is None:
         raise KeyError(f"no template for notification kind {kind!r}")
     rows = recipients.subquery()
-    db.session.execute(
+    told = db.session.execute(
         Notification.__table__.insert().from_select(
             ["user_id", "kind", "message", "params", "link", "created_at"],
             select(rows.c.user_id, literal(kind), literal(""), rows.c.params, rows.c.link,
                    literal(now or utcnow(), UTCDateTime)),
         )
-    )
+    ).rowcount
     if current_app.config.get("MAIL_SERVER"):
         with force_locale("en"):
             _send_emails([(email, str(template) % _params(params)) for email, params in db.session.execute(
                 select(User.email, rows.c.params).join(rows, rows.c.user_id == User.id))])
+    return told
 
 
 def _params(value) -> dict:

@@ -80,3 +80,21 @@ def test_a_resumed_download_is_not_counted_again(client, channel):
     from_start = client.get(url, headers={**partner, "Range": "bytes=0-9"})
     assert from_start.status_code == 206 and from_start.data == PDF[:10]
     assert len(client.get(f"{url}s", headers=channel.staff).json) == 2
+
+
+def test_absent_materials_and_campaigns_answer_404_and_bad_edits_422(client, channel):
+    material = upload(client, channel.staff, "deck.pdf", PDF).json
+    staff = channel.staff
+    for url in ("/api/v1/materials/999", "/api/v1/materials/999/download", "/api/v1/materials/999/downloads",
+                "/api/v1/materials/999/reach", "/api/v1/campaigns/999", "/api/v1/campaigns/999/reach"):
+        response = client.get(url, headers=staff)
+        assert response.status_code == 404 and response.json["error"]["code"] == "not_found", url
+    version = client.post("/api/v1/materials/999/versions", headers=staff, content_type="multipart/form-data",
+                          data={"file": (io.BytesIO(PDF), "deck.pdf")})
+    assert version.status_code == 404
+    assert client.patch("/api/v1/campaigns/999", json={"name": "x"}, headers=staff).status_code == 404
+    unknown = client.patch(f"/api/v1/materials/{material['id']}", json={"tiers": ["platinum"]}, headers=staff)
+    assert unknown.status_code == 422 and "tiers" in unknown.json["error"]["fields"]
+    typo = client.patch(f"/api/v1/materials/{material['id']}", json={"titel": "x"}, headers=staff)
+    assert typo.status_code == 422
+    assert client.get(f"/api/v1/materials/{material['id']}", headers=staff).json["tiers"] == []
