@@ -39,7 +39,7 @@ from portal import demo  # noqa: E402
 from portal.auth.models import User  # noqa: E402
 from portal.auth.service import issue_token  # noqa: E402
 from portal.extensions import db  # noqa: E402
-from tests.servers import free_port  # noqa: E402
+from tests.servers import free_port, wait_for_port  # noqa: E402
 
 PARTNER = "sales@yunqi.example.com"
 MB = 1024 * 1024
@@ -148,12 +148,7 @@ def upload_memory(size: int = 200 * MB) -> bool:
                                    f"127.0.0.1:{port}", "--timeout", "300", "portal:create_app()"],
                                   cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
         try:
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/livez", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.1)
+            wait_for_port(port, server)
             for _ in range(20):  # warm the worker: imports, first queries
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/livez", timeout=5)
             before, _peak = _worker_memory(port)

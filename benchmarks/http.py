@@ -12,7 +12,6 @@ sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirna
 
 import http.client  # noqa: E402
 import json  # noqa: E402
-import socket  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
@@ -21,17 +20,14 @@ from multiprocessing import Pool  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.servers import free_port, wait_for_port  # noqa: E402
+
 BIN = Path(sys.executable).parent
 DURATION = float(os.environ.get("BENCH_SECONDS", "3"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 CLIENT_PROCESSES, CLIENT_THREADS = 2, 4
 TARGET_RATIO = 0.5
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def prepare(env: dict) -> None:
@@ -100,12 +96,7 @@ def main() -> int:
         server = subprocess.Popen([str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "portal:create_app()"],
                                   env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    time.sleep(0.1)
+            wait_for_port(port, server)
             headers = {"Authorization": f"Bearer {token(port)}"}
             rate(port, "/livez", {})  # warm-up
             ceiling = listing = 0.0

@@ -9,7 +9,6 @@ Stripe's own servers would.
 import hashlib
 import hmac
 import json
-import socket
 import subprocess
 import threading
 import time
@@ -20,7 +19,7 @@ import pytest
 import requests
 import stripe
 
-from tests.servers import free_port
+from tests.servers import free_port, wait_for_port
 
 LOCALSTRIPE = Path(__file__).parent.parent / ".venv-localstripe/bin/localstripe"
 SECRET = "whsec_portal_tests"
@@ -41,12 +40,7 @@ def localstripe():
     port = free_port()
     process = subprocess.Popen([str(LOCALSTRIPE), "--port", str(port), "--from-scratch"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
+    wait_for_port(port, process)
     yield f"http://127.0.0.1:{port}"
     process.terminate()
     process.wait(timeout=10)
