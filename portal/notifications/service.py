@@ -49,13 +49,13 @@ def notify_selected(kind: str, recipients: Select, now: datetime | None = None) 
     if template is None:
         raise KeyError(f"no template for notification kind {kind!r}")
     rows = recipients.subquery()
-    told = db.session.execute(
+    told = len(db.session.execute(  # counted from RETURNING: rowcount came back -1 on PostgreSQL
         Notification.__table__.insert().from_select(
             ["user_id", "kind", "message", "params", "link", "created_at"],
             select(rows.c.user_id, literal(kind), literal(""), rows.c.params, rows.c.link,
                    literal(now or utcnow(), UTCDateTime)),
-        )
-    ).rowcount
+        ).returning(Notification.id)
+    ).all())
     if current_app.config.get("MAIL_SERVER"):
         with force_locale("en"):
             _send_emails([(email, str(template) % _params(params)) for email, params in db.session.execute(
