@@ -8,7 +8,7 @@ from functools import cache
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, delete, func, or_, select
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import contains_eager
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.auth.models import ApiToken, LoginAttempt, User, new_session_nonce
@@ -119,8 +119,9 @@ def issue_token(user: User, name: str = "", now: datetime | None = None) -> tupl
 def user_for_token(plain: str, now: datetime | None = None) -> User | None:
     """The active user a valid, unrevoked, unexpired token belongs to.
 
-    Every API call pays for this, so it is one narrow statement: activity (the user's
-    and its partner's) is checked in SQL, and the partner loads only when used.
+    Every API call pays for this, so it is one statement: activity (the user's and its
+    partner's) is checked in SQL, and the partner with its tier comes in the same row,
+    since Flask-Login asks ``is_active`` (which reads the partner) on every request.
     """
     return db.session.scalar(_token_user_statement(), {"digest": _digest(plain), "now": now or utcnow()})
 
@@ -128,11 +129,12 @@ def user_for_token(plain: str, now: datetime | None = None) -> User | None:
 @cache
 def _token_user_statement():
     """Built once: constructing the statement costs more than running it on the hot path."""
-    return (select(User).join(ApiToken, ApiToken.user_id == User.id)
+    partner = User.partner.property.mapper.class_  # a model of the partners package, above this one
+    return (select(User).join(ApiToken, ApiToken.user_id == User.id).outerjoin(User.partner)
             .where(ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None),
                    ApiToken.expires_at > bindparam("now", type_=UTCDateTime), User.active.is_(True),
-                   or_(User.partner_id.is_(None), User.partner.has(status="active")))
-            .options(lazyload(User.partner)))
+                   or_(User.partner_id.is_(None), partner.status == "active"))
+            .options(contains_eager(User.partner)))
 
 
 def tokens_of(user: User) -> list[ApiToken]:
