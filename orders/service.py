@@ -1,10 +1,10 @@
 """Placing, cancelling and shipping orders (flush, raise DomainError; the caller commits).
 
-Placement takes the database locks of every product it orders (and of the partner's
-credit for net terms) in one sorted sweep (``portal.locking.hold``), then reads stock
-and allocates it across warehouses. Reservations are conditional UPDATEs and a CHECK
-keeps ``reserved <= on_hand``, so even a bug could not oversell. Status changes are
-conditional UPDATEs too: of a cancel and a shipment racing, exactly one wins.
+Placement locks the stock rows of every product it orders, in id order, as it reads
+them (``portal.locking.rows``), then allocates across warehouses; net terms lock the
+partner's row before summing what it owes. Reservations are conditional UPDATEs and a
+CHECK keeps ``reserved <= on_hand``, so even a bug could not oversell. Status changes
+are conditional UPDATEs too: of a cancel and a shipment racing, exactly one wins.
 """
 
 from collections import OrderedDict
@@ -26,7 +26,7 @@ from portal import locking
 from portal.errors import DomainError, NotFound, ValidationFailed
 from portal.extensions import db
 from portal.signals import order_confirmed
-from portal.sql import insert_if_absent_statement
+from portal.sql import insert_if_absent
 from portal.types import utcnow
 
 NET_TERMS_DAYS = 30
@@ -104,13 +104,15 @@ def _allocate(levels: list[Level], quantity: int) -> list[tuple[Level, int]] | N
 def next_number(now: datetime) -> str:
     """``SO-2026-000123``: a per-year counter bumped by one UPDATE … RETURNING.
 
-    It runs in a transaction of its own, committed at once, so placements do not queue on
-    the counter row; an order that then fails leaves a gap in the numbers, never a repeat.
+    Placement takes it last, after its other locks, so concurrent orders queue on the
+    counter row only for their final inserts; an order that fails rolls its number back.
     """
-    with db.engine.begin() as conn:
-        conn.execute(insert_if_absent_statement(conn, OrderCounter, year=now.year, value=0))
-        value = conn.execute(update(OrderCounter).where(OrderCounter.year == now.year)
-                             .values(value=OrderCounter.value + 1).returning(OrderCounter.value)).scalar_one()
+    bump = (update(OrderCounter).where(OrderCounter.year == now.year)
+            .values(value=OrderCounter.value + 1).returning(OrderCounter.value))
+    value = db.session.execute(bump).scalar()
+    if value is None:  # the year's first order
+        insert_if_absent(OrderCounter, year=now.year, value=0)
+        value = db.session.execute(bump).scalar_one()
     return f"SO-{now.year}-{value:06d}"
 
 
@@ -118,8 +120,8 @@ def place(actor, items: list[dict], payment_method: str, deal_registration_id: i
           po_number: str = "", now: datetime | None = None, create_payment=None) -> Order:
     """Price, reserve and record an order. ``create_payment(order)`` starts a card payment.
 
-    Everything that does not need the locks (validation, prices, the number) happens
-    before them, so the locked part is short: read stock, check credit, write.
+    Everything that does not need the locks (validation, prices) happens before them, so
+    the locked part is short: read stock, check credit, number, write.
     """
     if not actor.is_partner:
         raise DomainError("forbidden", _("Only partners place orders."), status=403)
@@ -130,18 +132,16 @@ def place(actor, items: list[dict], payment_method: str, deal_registration_id: i
     partner_id, user_id = actor.partner_id, actor.id
     deal = _deal(actor, deal_registration_id, now)
     lines = _priced_lines(actor, wanted, deal)
-    number = next_number(now)
 
-    locking.hold(*(f"stock:{line.product_id}" for line in lines),
-                 *([f"credit:{partner_id}"] if payment_method == "net_terms" else []))
     plans = _plan(lines, _levels([line.product_id for line in lines]))
-    order = Order(number=number, partner_id=partner_id, created_by_id=user_id, payment_method=payment_method,
-                  po_number=(po_number or "").strip()[:60], deal_registration_id=deal.id if deal else None,
-                  created_at=now, status="confirmed" if payment_method == "net_terms" else "awaiting_payment",
-                  lines=lines)
-    order.subtotal = order.total = sum((line.line_total for line in lines), Decimal(0))
+    total = sum((line.line_total for line in lines), Decimal(0))
     if payment_method == "net_terms":
-        _check_credit(partner_id, order.total)
+        _check_credit(partner_id, total)
+    order = Order(number=next_number(now), partner_id=partner_id, created_by_id=user_id,
+                  payment_method=payment_method, po_number=(po_number or "").strip()[:60],
+                  deal_registration_id=deal.id if deal else None, created_at=now, subtotal=total, total=total,
+                  status="confirmed" if payment_method == "net_terms" else "awaiting_payment", lines=lines)
+    if payment_method == "net_terms":
         order.due_date = (now + timedelta(days=NET_TERMS_DAYS)).date()
     db.session.add(order)
     db.session.flush()
@@ -172,11 +172,12 @@ def _priced_lines(actor, wanted, deal) -> list[OrderLine]:
 
 
 def _levels(product_ids: list[int]) -> dict[int, list[Level]]:
-    """Stock per warehouse as of the locks (a plain read: nothing cached from before them)."""
+    """Stock per warehouse, its rows locked until the order commits: concurrent orders for
+    the same products queue here, and each reads what the previous one left."""
     levels = {pid: [] for pid in product_ids}
-    rows = db.session.execute(select(StockLevel.id, StockLevel.product_id, StockLevel.warehouse_id,
-                                     StockLevel.on_hand - StockLevel.reserved)
-                              .where(StockLevel.product_id.in_(product_ids)))
+    rows = locking.rows(select(StockLevel.id, StockLevel.product_id, StockLevel.warehouse_id,
+                               StockLevel.on_hand - StockLevel.reserved)
+                        .where(StockLevel.product_id.in_(product_ids)).order_by(StockLevel.id))
     for row in rows:
         levels[row.product_id].append(Level(*row))
     return levels
@@ -227,9 +228,11 @@ def outstanding(partner_id: int) -> Decimal:
 
 
 def _check_credit(partner_id: int, total: Decimal) -> None:
-    limit, owed = db.session.execute(select(Partner.credit_limit, _owed(partner_id).scalar_subquery())
-                                     .where(Partner.id == partner_id)).one()
-    if Decimal(owed or 0) + total > limit:
+    """Under the partner's row lock, so two orders cannot both spend the same credit. The
+    sum is a statement of its own: one started before the lock was granted would not see
+    the order that held it."""
+    limit = locking.rows(select(Partner.credit_limit).where(Partner.id == partner_id)).scalar_one()
+    if outstanding(partner_id) + total > limit:
         raise DomainError("credit_limit_exceeded", _("This order would exceed your credit limit."))
 
 
@@ -275,12 +278,18 @@ def cancel(actor, order_id: int, now: datetime | None = None, reason: str = "can
     return order
 
 
+def _taken(order: Order) -> list[tuple[OrderLine, Allocation]]:
+    """The order's allocations in stock row order, the order placement locks those rows in,
+    so releasing or shipping stock never deadlocks with a placement."""
+    return sorted(((line, allocation) for line in order.lines for allocation in line.allocations),
+                  key=lambda taken: taken[1].stock_level_id)
+
+
 def _release(order: Order, now: datetime, actor, reason: str) -> None:
-    for line in order.lines:
-        for allocation in line.allocations:
-            db.session.execute(update(StockLevel).where(StockLevel.id == allocation.stock_level_id)
-                               .values(reserved=StockLevel.reserved - allocation.quantity))
-            _record(allocation, line, now, actor, reason, reserved_change=-allocation.quantity)
+    for line, allocation in _taken(order):
+        db.session.execute(update(StockLevel).where(StockLevel.id == allocation.stock_level_id)
+                           .values(reserved=StockLevel.reserved - allocation.quantity))
+        _record(allocation, line, now, actor, reason, reserved_change=-allocation.quantity)
 
 
 def ship(actor, order_id: int, carrier: str, tracking_number: str, now: datetime | None = None) -> Order:
@@ -292,12 +301,11 @@ def ship(actor, order_id: int, carrier: str, tracking_number: str, now: datetime
     if not _transition(order, ("confirmed", "paid"), "shipped", shipped_at=now, carrier=carrier.strip()[:60],
                        tracking_number=tracking_number.strip()[:80]):
         raise DomainError("invalid_state", _("Only a confirmed or paid order can be shipped."))
-    for line in order.lines:
-        for allocation in line.allocations:
-            db.session.execute(update(StockLevel).where(StockLevel.id == allocation.stock_level_id).values(
-                reserved=StockLevel.reserved - allocation.quantity, on_hand=StockLevel.on_hand - allocation.quantity))
-            _record(allocation, line, now, actor, "shipment", reserved_change=-allocation.quantity,
-                    on_hand_change=-allocation.quantity)
+    for line, allocation in _taken(order):
+        db.session.execute(update(StockLevel).where(StockLevel.id == allocation.stock_level_id).values(
+            reserved=StockLevel.reserved - allocation.quantity, on_hand=StockLevel.on_hand - allocation.quantity))
+        _record(allocation, line, now, actor, "shipment", reserved_change=-allocation.quantity,
+                on_hand_change=-allocation.quantity)
     return order
 
 
