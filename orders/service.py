@@ -10,10 +10,11 @@ are conditional UPDATEs too: of a cancel and a shipment racing, exactly one wins
 from collections import OrderedDict
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, insert, select, update
+from sqlalchemy import bindparam, case, func, insert, select, update
 
 from catalog import pricing
 from catalog import service as catalog
@@ -107,12 +108,10 @@ def next_number(now: datetime) -> str:
     Placement takes it last, after its other locks, so concurrent orders queue on the
     counter row only for their final inserts; an order that fails rolls its number back.
     """
-    bump = (update(OrderCounter).where(OrderCounter.year == now.year)
-            .values(value=OrderCounter.value + 1).returning(OrderCounter.value))
-    value = db.session.execute(bump).scalar()
+    value = db.session.execute(_bump_counter(), {"of_year": now.year}).scalar()
     if value is None:  # the year's first order
         insert_if_absent(OrderCounter, year=now.year, value=0)
-        value = db.session.execute(bump).scalar_one()
+        value = db.session.execute(_bump_counter(), {"of_year": now.year}).scalar_one()
     return f"SO-{now.year}-{value:06d}"
 
 
@@ -175,9 +174,7 @@ def _levels(product_ids: list[int]) -> dict[int, list[Level]]:
     """Stock per warehouse, its rows locked until the order commits: concurrent orders for
     the same products queue here, and each reads what the previous one left."""
     levels = {pid: [] for pid in product_ids}
-    rows = locking.rows(select(StockLevel.id, StockLevel.product_id, StockLevel.warehouse_id,
-                               StockLevel.on_hand - StockLevel.reserved)
-                        .where(StockLevel.product_id.in_(product_ids)).order_by(StockLevel.id))
+    rows = locking.rows(_levels_statement(), {"products": product_ids})
     for row in rows:
         levels[row.product_id].append(Level(*row))
     return levels
@@ -216,22 +213,16 @@ def price_line(inputs: pricing.PriceInputs, tier: tuple, quantity: int, deal: De
     return PricedLine(quote, extra, unit, unit * quantity)
 
 
-def _owed(partner_id: int):
-    return select(func.coalesce(func.sum(Order.total), 0)).where(
-        Order.partner_id == partner_id, Order.payment_method == "net_terms", Order.paid_at.is_(None),
-        Order.status.in_(OPEN_FOR_CREDIT))
-
-
 def outstanding(partner_id: int) -> Decimal:
     """What the partner owes on net terms: confirmed orders not yet paid."""
-    return db.session.scalar(_owed(partner_id)) or Decimal(0)
+    return db.session.scalar(_owed_statement(), {"partner": partner_id})
 
 
 def _check_credit(partner_id: int, total: Decimal) -> None:
     """Under the partner's row lock, so two orders cannot both spend the same credit. The
     sum is a statement of its own: one started before the lock was granted would not see
     the order that held it."""
-    limit = locking.rows(select(Partner.credit_limit).where(Partner.id == partner_id)).scalar_one()
+    limit = locking.rows(_credit_limit_statement(), {"partner": partner_id}).scalar_one()
     if outstanding(partner_id) + total > limit:
         raise DomainError("credit_limit_exceeded", _("This order would exceed your credit limit."))
 
@@ -255,6 +246,33 @@ def _reserve(order: Order, plans: dict, now: datetime, actor_id) -> None:
         {"product_id": line.product_id, "warehouse_id": level.warehouse_id, "on_hand_change": 0,
          "reserved_change": take, "reason": "order", "actor_id": actor_id, "at": now}
         for line, level, take in takes])
+
+
+# Placement's statements, built once: building one costs more than running it --------
+
+@cache
+def _bump_counter():
+    return (update(OrderCounter).where(OrderCounter.year == bindparam("of_year"))
+            .values(value=OrderCounter.value + 1).returning(OrderCounter.value))
+
+
+@cache
+def _levels_statement():
+    return (select(StockLevel.id, StockLevel.product_id, StockLevel.warehouse_id,
+                   StockLevel.on_hand - StockLevel.reserved)
+            .where(StockLevel.product_id.in_(bindparam("products", expanding=True))).order_by(StockLevel.id))
+
+
+@cache
+def _credit_limit_statement():
+    return select(Partner.credit_limit).where(Partner.id == bindparam("partner"))
+
+
+@cache
+def _owed_statement():
+    return select(func.coalesce(func.sum(Order.total), Decimal(0))).where(
+        Order.partner_id == bindparam("partner"), Order.payment_method == "net_terms", Order.paid_at.is_(None),
+        Order.status.in_(OPEN_FOR_CREDIT))
 
 
 # Afterwards ----------------------------------------------------------------------------

@@ -63,7 +63,7 @@ def hold(*names: str) -> None:
             session.execute(take)
 
 
-def rows(statement: Select) -> Result:
+def rows(statement: Select, params: dict | None = None) -> Result:
     """Run ``statement`` with its rows locked for the rest of the transaction.
 
     PostgreSQL locks each row as the statement returns it, returning its latest committed
@@ -74,8 +74,8 @@ def rows(statement: Select) -> Result:
     """
     if db.session.get_bind().dialect.name == "sqlite":
         hold("writer")
-        return db.session.execute(statement)
-    return db.session.execute(statement.with_for_update(key_share=True))
+        return db.session.execute(statement, params)
+    return db.session.execute(statement.with_for_update(key_share=True), params)
 
 
 def _refuse_if_written(session: Session) -> None:
