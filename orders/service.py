@@ -14,7 +14,7 @@ from functools import cache
 from typing import NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, case, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from catalog import pricing
 from catalog import service as catalog
@@ -228,15 +228,12 @@ def _check_credit(partner_id: int, total: Decimal) -> None:
 
 
 def _reserve(order: Order, plans: dict, now: datetime, actor_id) -> None:
-    """Reserve every planned quantity in one conditional UPDATE, then record the allocations
-    and stock movements in one statement each. The WHERE (and a CHECK) make oversell impossible."""
+    """Reserve every planned quantity with one conditional UPDATE run for each warehouse in a
+    single batch, then record the allocations and stock movements in one batch each. The
+    WHERE (and a CHECK) make oversell impossible."""
     takes = [(line, level, take) for line in order.lines for level, take in plans[line.sku]]
-    stock = StockLevel.__table__
-    amount = case({level.id: take for _line, level, take in takes}, value=stock.c.id)
-    reserved = db.session.execute(
-        update(stock).where(stock.c.id.in_([level.id for _line, level, _take in takes]),
-                            stock.c.on_hand - stock.c.reserved >= amount)
-        .values(reserved=stock.c.reserved + amount)).rowcount
+    reserved = db.session.execute(_reserve_statement(),
+                                  [{"level": level.id, "take": take} for _line, level, take in takes]).rowcount
     if reserved != len(takes):
         raise DomainError("insufficient_stock", _("Not enough stock for: %(skus)s",
                                                   skus=", ".join(line.sku for line in order.lines)))
@@ -273,6 +270,14 @@ def _owed_statement():
     return select(func.coalesce(func.sum(Order.total), Decimal(0))).where(
         Order.partner_id == bindparam("partner"), Order.payment_method == "net_terms", Order.paid_at.is_(None),
         Order.status.in_(OPEN_FOR_CREDIT))
+
+
+@cache
+def _reserve_statement():
+    stock = StockLevel.__table__
+    take = bindparam("take")
+    return (update(stock).where(stock.c.id == bindparam("level"), stock.c.on_hand - stock.c.reserved >= take)
+            .values(reserved=stock.c.reserved + take))
 
 
 # Afterwards ----------------------------------------------------------------------------
