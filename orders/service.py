@@ -134,14 +134,14 @@ def place(actor, items: list[dict], payment_method: str, deal_registration_id: i
 
     plans = _plan(lines, _levels([line.product_id for line in lines]))
     total = sum((line.line_total for line in lines), Decimal(0))
-    if payment_method == "net_terms":
+    on_terms = payment_method == "net_terms"
+    if on_terms:
         _check_credit(partner_id, total)
     order = Order(number=next_number(now), partner_id=partner_id, created_by_id=user_id,
                   payment_method=payment_method, po_number=(po_number or "").strip()[:60],
                   deal_registration_id=deal.id if deal else None, created_at=now, subtotal=total, total=total,
-                  status="confirmed" if payment_method == "net_terms" else "awaiting_payment", lines=lines)
-    if payment_method == "net_terms":
-        order.due_date = (now + timedelta(days=NET_TERMS_DAYS)).date()
+                  status="confirmed" if on_terms else "awaiting_payment",
+                  due_date=(now + timedelta(days=NET_TERMS_DAYS)).date() if on_terms else None, lines=lines)
     db.session.add(order)
     db.session.flush()
     _reserve(order, plans, now, user_id)
@@ -301,18 +301,24 @@ def cancel(actor, order_id: int, now: datetime | None = None, reason: str = "can
     return order
 
 
-def _taken(order: Order) -> list[tuple[OrderLine, Allocation]]:
-    """The order's allocations in stock row order, the order placement locks those rows in,
-    so releasing or shipping stock never deadlocks with a placement."""
-    return sorted(((line, allocation) for line in order.lines for allocation in line.allocations),
-                  key=lambda taken: taken[1].stock_level_id)
+def _release(order: Order, now: datetime, actor, reason: str, shipped: bool = False) -> None:
+    """Give back what the order reserved; a shipment also takes it out of on hand.
 
-
-def _release(order: Order, now: datetime, actor, reason: str) -> None:
-    for line, allocation in _taken(order):
-        db.session.execute(update(StockLevel).where(StockLevel.id == allocation.stock_level_id)
-                           .values(reserved=StockLevel.reserved - allocation.quantity))
-        _record(allocation, line, now, actor, reason, reserved_change=-allocation.quantity)
+    Rows are updated in stock row order, the order placement locks them in, so this never
+    deadlocks with a placement. Each movement is recorded in one batch at the end.
+    """
+    stock, movements = StockLevel.__table__, []
+    taken = sorted(((line, allocation) for line in order.lines for allocation in line.allocations),
+                   key=lambda pair: pair[1].stock_level_id)
+    for line, allocation in taken:
+        change = -allocation.quantity
+        values = {"reserved": stock.c.reserved + change, **({"on_hand": stock.c.on_hand + change} if shipped else {})}
+        warehouse_id = db.session.execute(update(stock).where(stock.c.id == allocation.stock_level_id).values(values)
+                                          .returning(stock.c.warehouse_id)).scalar_one()
+        movements.append({"product_id": line.product_id, "warehouse_id": warehouse_id, "reason": reason, "at": now,
+                          "actor_id": getattr(actor, "id", None), "reserved_change": change,
+                          "on_hand_change": change if shipped else 0})
+    db.session.execute(insert(StockMovement.__table__), movements)
 
 
 def ship(actor, order_id: int, carrier: str, tracking_number: str, now: datetime | None = None) -> Order:
@@ -324,18 +330,8 @@ def ship(actor, order_id: int, carrier: str, tracking_number: str, now: datetime
     if not _transition(order, ("confirmed", "paid"), "shipped", shipped_at=now, carrier=carrier.strip()[:60],
                        tracking_number=tracking_number.strip()[:80]):
         raise DomainError("invalid_state", _("Only a confirmed or paid order can be shipped."))
-    for line, allocation in _taken(order):
-        db.session.execute(update(StockLevel).where(StockLevel.id == allocation.stock_level_id).values(
-            reserved=StockLevel.reserved - allocation.quantity, on_hand=StockLevel.on_hand - allocation.quantity))
-        _record(allocation, line, now, actor, "shipment", reserved_change=-allocation.quantity,
-                on_hand_change=-allocation.quantity)
+    _release(order, now, actor, "shipment", shipped=True)
     return order
-
-
-def _record(allocation: Allocation, line: OrderLine, now, actor, reason: str, **changes) -> None:
-    warehouse_id = db.session.get(StockLevel, allocation.stock_level_id).warehouse_id
-    db.session.add(StockMovement(product_id=line.product_id, warehouse_id=warehouse_id, reason=reason, at=now,
-                                 actor_id=getattr(actor, "id", None), **changes))
 
 
 def deliver(actor, order_id: int, now: datetime | None = None) -> Order:

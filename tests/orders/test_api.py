@@ -2,6 +2,10 @@
 
 import re
 
+from sqlalchemy import select
+
+from catalog.models import StockMovement, Warehouse
+from portal.extensions import db
 from tests.orders.conftest import available, order
 
 
@@ -81,6 +85,24 @@ def test_isolation_cancel_and_ship(client, shop):
     other = order(client, shop.headers, [("SW-1", 2)]).json
     cancelled = client.post(f"/api/v1/orders/{other['id']}/cancel", headers=shop.headers)
     assert cancelled.json["status"] == "cancelled" and available(client, shop.manager, "SW-1") == 2
+
+
+def test_every_stock_change_is_recorded_per_warehouse(app, client, shop):
+    """SW-1 has 5 in SH and 3 in BJ: an order of 7 takes both, and so do its cancel and shipment."""
+    cancelled = order(client, shop.headers, [("SW-1", 7)]).json
+    client.post(f"/api/v1/orders/{cancelled['id']}/cancel", headers=shop.headers)
+    shipped = order(client, shop.headers, [("SW-1", 7)]).json
+    client.post(f"/api/v1/orders/{shipped['id']}/ship", json={"carrier": "SF", "tracking_number": "1"},
+                headers=shop.manager)
+    with app.app_context():
+        rows = db.session.execute(select(StockMovement.reason, Warehouse.code, StockMovement.reserved_change,
+                                         StockMovement.on_hand_change)
+                                  .join(Warehouse, Warehouse.id == StockMovement.warehouse_id)
+                                  .where(StockMovement.reason != "erp_sync").order_by(StockMovement.id)).all()
+    takes = [("SH", 5), ("BJ", 2)]
+    assert [tuple(row) for row in rows] == (
+        [("order", code, n, 0) for code, n in takes] + [("cancellation", code, -n, 0) for code, n in takes]
+        + [("order", code, n, 0) for code, n in takes] + [("shipment", code, -n, -n) for code, n in takes])
 
 
 def test_card_without_stripe_configured_reserves_nothing(client, shop):
