@@ -213,6 +213,11 @@ def price_line(inputs: pricing.PriceInputs, tier: tuple, quantity: int, deal: De
     return PricedLine(quote, extra, unit, unit * quantity)
 
 
+def unpaid_on_terms():
+    """Net-terms orders that count against credit: confirmed (shipped, delivered) and not yet paid."""
+    return (Order.payment_method == "net_terms") & Order.paid_at.is_(None) & Order.status.in_(OPEN_FOR_CREDIT)
+
+
 def outstanding(partner_id: int) -> Decimal:
     """What the partner owes on net terms: confirmed orders not yet paid."""
     return db.session.scalar(_owed_statement(), {"partner": partner_id})
@@ -267,9 +272,8 @@ def _credit_limit_statement():
 
 @cache
 def _owed_statement():
-    return select(func.coalesce(func.sum(Order.total), Decimal(0))).where(
-        Order.partner_id == bindparam("partner"), Order.payment_method == "net_terms", Order.paid_at.is_(None),
-        Order.status.in_(OPEN_FOR_CREDIT))
+    return (select(func.coalesce(func.sum(Order.total), Decimal(0)))
+            .where(Order.partner_id == bindparam("partner"), unpaid_on_terms()))
 
 
 @cache
@@ -362,8 +366,7 @@ def balances() -> list[dict]:
     rows = db.session.execute(
         select(Partner.id, Partner.name, Partner.credit_limit, func.coalesce(func.sum(Order.total), 0).label("owed"),
                func.min(Order.due_date).label("next_due"))
-        .outerjoin(Order, (Order.partner_id == Partner.id) & (Order.payment_method == "net_terms")
-                   & Order.paid_at.is_(None) & Order.status.in_(OPEN_FOR_CREDIT))
+        .outerjoin(Order, (Order.partner_id == Partner.id) & unpaid_on_terms())
         .group_by(Partner.id).order_by(Partner.name)).mappings().all()
     return [dict(row) for row in rows]
 

@@ -120,6 +120,7 @@ def register_domain_hooks(app: Flask) -> None:
     from deal_registration.reactions import connect as connect_deal_reactions
     from enablement.dashboard import DASHBOARD_PANELS as enablement_panels
     from enablement.notices import NOTIFICATIONS as enablement_notifications
+    from orders.dashboard import DASHBOARD_PANELS as order_panels
     from orders.jobs import JOBS as order_jobs
     from orders.notices import NOTIFICATIONS as order_notifications
     from partners.dashboard import DASHBOARD_PANELS as partner_panels
@@ -128,7 +129,7 @@ def register_domain_hooks(app: Flask) -> None:
     app.extensions["portal.jobs"] = {**auth_jobs, **deal_jobs, **order_jobs}
     app.extensions["portal.notifications"] = {**deal_notifications, **order_notifications,
                                               **enablement_notifications}
-    app.extensions["portal.dashboard"] = [*enablement_panels, *partner_panels, *deal_panels]
+    app.extensions["portal.dashboard"] = [*enablement_panels, *partner_panels, *deal_panels, *order_panels]
     connect_deal_reactions()
 
 

@@ -40,6 +40,7 @@ def seed():
     added["products"] = demo.seed_catalog()
     db.session.commit()
     added["deal registrations"] = demo.seed_deals()
+    added["orders"] = demo.seed_orders()
     added["materials"] = demo.seed_enablement()
     click.echo(", ".join(f"{n} {what}" for what, n in added.items()) + f" added; password: {demo.DEMO_PASSWORD}")
 

@@ -12,6 +12,8 @@ from deal_registration import service as deals
 from deal_registration.models import DealRegistration
 from enablement import service as enablement
 from enablement.models import Material
+from orders import service as orders
+from orders.models import Order
 from partners import accounts, service
 from partners.models import Partner
 from portal.auth.models import User
@@ -126,6 +128,35 @@ def seed_catalog() -> int:
             catalog.set_stock(None, sku, warehouse, on_hand)
         added += 1
     return added
+
+
+ORDERS = [  # (partner slug, [(sku, quantity)], what happened next), placed on net terms in this order
+    ("yunqi", [("ST-HB50", 2)], ("ship", "deliver")),
+    ("huaxin", [("NW-AP7", 12)], ("ship", "record_payment")),
+    ("pearlriver", [("ST-HB50", 1)], ("cancel",)),
+    ("qianhai", [("NW-AP7", 6), ("NW-CS9600", 1)], ()),
+    ("yunqi", [("NW-AP7", 24), ("NW-CS9600", 1)], ()),
+]
+
+
+def seed_orders() -> int:
+    """Net-terms orders in each state worth seeing (to ship, shipped, delivered, paid,
+    cancelled), once (skipped if any exist)."""
+    if db.session.scalar(db.select(Order.id).limit(1)) is not None:
+        return 0
+    manager = db.session.scalar(db.select(User).where(User.email == "manager@example.com"))
+    for slug, items, afterwards in ORDERS:
+        buyer = db.session.scalar(db.select(User).where(User.email == f"sales@{slug}.example.com"))
+        order = orders.place(buyer, [{"sku": sku, "quantity": n} for sku, n in items], "net_terms",
+                             po_number=f"PO-{slug.upper()}-01")
+        db.session.commit()
+        for step in afterwards:
+            if step == "ship":
+                orders.ship(manager, order.id, "SF Express 顺丰速运", f"SF{order.id:010d}")
+            else:
+                getattr(orders, step)(manager, order.id)
+            db.session.commit()
+    return len(ORDERS)
 
 
 def seed_enablement() -> int:

@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
+from orders.models import Order
 from partners.models import Partner
 from portal import create_app
 from portal.auth.models import User
@@ -51,10 +52,13 @@ def test_demo_seed_is_idempotent_and_signs_in(app, runner, auth, client):
     with app.app_context():
         partners = db.session.scalar(select(func.count()).select_from(Partner))
         users = db.session.scalar(select(func.count()).select_from(User))
+        statuses = sorted(db.session.scalars(select(Order.status)))
     assert partners >= 5 and users >= 3 + 2 * partners
+    assert statuses == ["cancelled", "confirmed", "confirmed", "delivered", "shipped"]
     assert runner.invoke(args=["demo", "seed"]).exit_code == 0
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User)) == users
+        assert db.session.scalar(select(func.count()).select_from(Order)) == len(statuses)
     from portal.demo import DEMO_PASSWORD
 
     assert auth.login("manager@example.com", DEMO_PASSWORD).status_code == 302
