@@ -53,6 +53,7 @@ class Order(db.Model):
 
     lines: Mapped[list["OrderLine"]] = relationship(back_populates="order", order_by="OrderLine.id",
                                                     cascade="all, delete-orphan")
+    created_by = relationship("User")
 
 
 class OrderLine(db.Model):

@@ -14,7 +14,7 @@ from functools import cache
 from typing import NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, case, func, insert, select, update
 
 from catalog import pricing
 from catalog import service as catalog
@@ -23,7 +23,7 @@ from deal_registration.models import DealRegistration
 from deal_registration.service import policy as deal_policy
 from orders.models import Allocation, Order, OrderCounter, OrderLine
 from partners.models import Partner
-from portal import locking
+from portal import audit, locking
 from portal.errors import DomainError, NotFound, ValidationFailed
 from portal.extensions import db
 from portal.signals import order_confirmed
@@ -286,12 +286,16 @@ def _reserve_statement():
 
 # Afterwards ----------------------------------------------------------------------------
 
-def _transition(order: Order, allowed: tuple[str, ...], to_status: str, **values) -> bool:
-    """Move the order only if it is still in an allowed state: races have one winner."""
+def _transition(order: Order, allowed: tuple[str, ...], to_status: str, actor, event: str | None = None,
+                **values) -> bool:
+    """Move the order only if it is still in an allowed state: races have one winner, and only
+    the winner records ``order.<event>`` (the new status unless named) in the order's history."""
     changed = db.session.execute(
         update(Order).where(Order.id == order.id, Order.status.in_(allowed))
         .values(status=to_status, **values).execution_options(synchronize_session=False)).rowcount
     db.session.refresh(order)
+    if changed == 1:
+        audit.record(actor, f"order.{event or to_status}", order, after=audit.snapshot(order, ("status", *values)))
     return changed == 1
 
 
@@ -299,7 +303,7 @@ def cancel(actor, order_id: int, now: datetime | None = None, reason: str = "can
     """Before shipping, by the ordering partner or staff: the reservation is released."""
     order = get_order(actor, order_id)
     now = now or utcnow()
-    if not _transition(order, ("awaiting_payment", "confirmed", "paid"), "cancelled", cancelled_at=now):
+    if not _transition(order, ("awaiting_payment", "confirmed", "paid"), "cancelled", actor, cancelled_at=now):
         raise DomainError("invalid_state", _("Only an order not yet shipped can be cancelled."))
     _release(order, now, actor, reason)
     return order
@@ -331,7 +335,7 @@ def ship(actor, order_id: int, carrier: str, tracking_number: str, now: datetime
         raise ValidationFailed({"carrier": _("Give the carrier and the tracking number.")})
     order = get_order(actor, order_id)
     now = now or utcnow()
-    if not _transition(order, ("confirmed", "paid"), "shipped", shipped_at=now, carrier=carrier.strip()[:60],
+    if not _transition(order, ("confirmed", "paid"), "shipped", actor, shipped_at=now, carrier=carrier.strip()[:60],
                        tracking_number=tracking_number.strip()[:80]):
         raise DomainError("invalid_state", _("Only a confirmed or paid order can be shipped."))
     _release(order, now, actor, "shipment", shipped=True)
@@ -340,7 +344,7 @@ def ship(actor, order_id: int, carrier: str, tracking_number: str, now: datetime
 
 def deliver(actor, order_id: int, now: datetime | None = None) -> Order:
     order = get_order(actor, order_id)
-    if not _transition(order, ("shipped",), "delivered"):
+    if not _transition(order, ("shipped",), "delivered", actor):
         raise DomainError("invalid_state", _("Only a shipped order can be delivered."))
     return order
 
@@ -351,13 +355,14 @@ def record_payment(actor, order_id: int, now: datetime | None = None) -> Order:
     now = now or utcnow()
     if order.payment_method != "net_terms" or order.paid_at is not None or order.status == "cancelled":
         raise DomainError("invalid_state", _("Only an unpaid net-terms order can be marked paid."))
-    changed = db.session.execute(update(Order).where(Order.id == order.id, Order.paid_at.is_(None))
-                                 .values(paid_at=now).execution_options(synchronize_session=False)).rowcount
+    changed = db.session.execute(
+        update(Order).where(Order.id == order.id, Order.paid_at.is_(None), Order.status != "cancelled")
+        .values(paid_at=now, status=case((Order.status == "confirmed", "paid"), else_=Order.status))
+        .execution_options(synchronize_session=False)).rowcount
     db.session.refresh(order)
     if changed != 1:
         raise DomainError("invalid_state", _("Only an unpaid net-terms order can be marked paid."))
-    if order.status == "confirmed":
-        _transition(order, ("confirmed",), "paid")
+    audit.record(actor, "order.paid", order, after=audit.snapshot(order, ("status", "paid_at")))
     return order
 
 
@@ -374,7 +379,7 @@ def balances() -> list[dict]:
 def mark_paid(order: Order, actor=None, now: datetime | None = None) -> bool:
     """Paid once: a second call (a redelivered event, a double click) changes nothing."""
     now = now or utcnow()
-    if not _transition(order, ("awaiting_payment", "confirmed"), "paid", paid_at=now):
+    if not _transition(order, ("awaiting_payment", "confirmed"), "paid", actor, paid_at=now):
         return False
     order_confirmed.send(order, actor=actor, now=now)
     return True
@@ -382,8 +387,8 @@ def mark_paid(order: Order, actor=None, now: datetime | None = None) -> bool:
 
 def record_failure(order: Order, message: str, now: datetime | None = None) -> bool:
     """Keep the card's last failure for the order page, which offers a retry; only while unpaid."""
-    return _transition(order, ("awaiting_payment",), "awaiting_payment", payment_error=message[:300],
-                       payment_failed_at=now or utcnow())
+    return _transition(order, ("awaiting_payment",), "awaiting_payment", None, "payment_failed",
+                       payment_error=message[:300], payment_failed_at=now or utcnow())
 
 
 def cancel_unpaid(now: datetime) -> int:
@@ -393,7 +398,7 @@ def cancel_unpaid(now: datetime) -> int:
     cancelled = 0
     for order_id in due:
         order = db.session.get(Order, order_id)
-        if _transition(order, ("awaiting_payment",), "cancelled", cancelled_at=now):
+        if _transition(order, ("awaiting_payment",), "cancelled", None, cancelled_at=now):
             _release(order, now, None, "unpaid_cancellation")
             cancelled += 1
     return cancelled

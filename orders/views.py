@@ -8,6 +8,7 @@ from wtforms import SelectChoice
 from orders import cart, payments, service
 from orders.forms import CartAddForm, CheckoutForm, ShipForm
 from orders.models import STATUSES
+from portal.audit import entries_for
 from portal.auth.decorators import login_required, role_required
 from portal.auth.roles import PARTNER_ROLES
 from portal.errors import DomainError
@@ -96,7 +97,7 @@ def detail(order_id: int):
             db.session.commit()
         card = payments.card_form(order) if order.status == "awaiting_payment" else None
     response = make_response(render_template("orders/detail.html", order=order, card=card, ship_form=ShipForm(),
-                                             action_form=ActionForm()))
+                                             action_form=ActionForm(), history=entries_for(order)[::-1]))
     if card:
         response.headers["Content-Security-Policy"] = payments.page_policy()
     return response

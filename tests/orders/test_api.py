@@ -5,6 +5,7 @@ import re
 from sqlalchemy import select
 
 from catalog.models import StockMovement, Warehouse
+from portal.audit import AuditEntry
 from portal.extensions import db
 from tests.orders.conftest import available, order
 
@@ -130,6 +131,10 @@ def test_unpaid_card_orders_are_cancelled_after_48_hours(app, client, shop, runn
     assert "ok (1)" in result.output
     assert client.get(f"/api/v1/orders/{placed['id']}", headers=shop.headers).json["status"] == "cancelled"
     assert available(client, shop.manager, "SW-1") == 8
+    with app.app_context():  # the order's history says the job did it
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.object_type == "orders",
+                                                           AuditEntry.object_id == str(placed["id"])))
+        assert (entry.action, entry.actor_id, entry.after["status"]) == ("order.cancelled", None, "cancelled")
 
 
 def test_deliver_and_record_payment_free_credit(client, shop):

@@ -39,10 +39,14 @@ def test_card_order_is_paid_once_by_the_webhook(app, client, shop, stripe_app):
                        content_type="application/json").status_code == 200
     assert client.get(f"/api/v1/orders/{body['id']}", headers=shop.headers).json == paid
     from orders.models import StripeEvent
+    from portal.audit import AuditEntry
     from portal.extensions import db
 
     with app.app_context():
         assert db.session.query(StripeEvent).filter_by(id="evt_replayed").count() == 1
+        history = db.session.query(AuditEntry.action, AuditEntry.actor_id).filter_by(
+            object_type="orders", object_id=str(body["id"])).all()
+        assert history == [("order.paid", None)]  # paid once, by Stripe, however often it was told
 
 
 def test_bad_signature_is_400_and_changes_nothing(client, shop, stripe_app):

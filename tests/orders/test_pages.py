@@ -1,5 +1,7 @@
 """Cart, checkout and order pages."""
 
+import re
+
 from tests.conftest import csrf_token
 
 
@@ -68,3 +70,27 @@ def test_checkout_breaks_the_price_down_and_previews_a_deal(client, auth, shop):
     placed = client.post("/checkout", data={"csrf_token": token, "payment_method": "net_terms",
                                             "deal_registration_id": str(registration["id"])})
     assert "CN¥2,160.00" in client.get(placed.location).get_data(as_text=True)  # charged as previewed
+
+
+def test_order_history_says_what_happened_when_and_by_whom(client, auth, shop, make_user, token_for):
+    manager = make_user("channel_manager", email="shipping.desk@example.com")
+    staff = token_for(manager)
+    placed = client.post("/api/v1/orders", json={"items": [{"sku": "SW-1", "quantity": 1}],
+                                                 "payment_method": "net_terms"}, headers=shop.headers).json
+    client.post(f"/api/v1/orders/{placed['id']}/ship", json={"carrier": "SF Express", "tracking_number": "SF77"},
+                headers=staff)
+    client.post(f"/api/v1/orders/{placed['id']}/deliver", headers=staff)
+    client.post(f"/api/v1/orders/{placed['id']}/payments", headers=staff)
+    client.post(f"/api/v1/orders/{placed['id']}/cancel", headers=shop.headers)  # too late: not in the history
+    auth.login(shop.user)
+    page = client.get(f"/orders/{placed['id']}").get_data(as_text=True)
+    timeline = page.split('id="timeline"')[1].split("</ol>")[0]
+    assert re.findall(r'data-event="([^"]+)"', timeline) == ["order.shipped", "order.delivered", "order.paid"]
+    assert timeline.count("shipping.desk@example.com") == 3 and "SF77" in timeline
+    assert f"· {shop.user.email}</li>" in timeline.split('data-event')[0]  # who placed it
+
+    dropped = client.post("/api/v1/orders", json={"items": [{"sku": "ST-1", "quantity": 1}],
+                                                  "payment_method": "net_terms"}, headers=shop.headers).json
+    client.post(f"/api/v1/orders/{dropped['id']}/cancel", headers=shop.headers)
+    timeline = client.get(f"/orders/{dropped['id']}").get_data(as_text=True).split('id="timeline"')[1]
+    assert 'data-event="order.cancelled"' in timeline and timeline.count(shop.user.email) == 2
