@@ -39,6 +39,7 @@ class LineOut(ma.Schema):
 class OrderOut(ma.Schema):
     id = ma.fields.Integer()
     number = Text()
+    partner_id = ma.fields.Integer()
     status = Text()
     lines = ma.fields.List(ma.fields.Nested(LineOut))
     subtotal = Text()
@@ -54,6 +55,9 @@ class ShipIn(Schema):
 
 class OrderQuery(PageArgs):
     status = Text(load_default=None, validate=ma.validate.OneOf(STATUSES))
+    partner_id = ma.fields.Integer(load_default=None, metadata={"description": "Staff only: one partner's orders."})
+    q = Text(load_default="", validate=ma.validate.Length(max=60),
+             metadata={"description": "Part of the order number or the PO number."})
 
 
 def order_json(order, client_secret: str | None = None) -> dict:
@@ -65,8 +69,9 @@ def order_json(order, client_secret: str | None = None) -> dict:
         payment["last_error"] = order.payment_error or None
         if client_secret:
             payment["client_secret"] = client_secret
-    return {"id": order.id, "number": order.number, "status": order.status, "currency": order.currency,
-            "po_number": order.po_number, "deal_registration_id": order.deal_registration_id,
+    return {"id": order.id, "number": order.number, "partner_id": order.partner_id, "status": order.status,
+            "currency": order.currency, "po_number": order.po_number,
+            "deal_registration_id": order.deal_registration_id,
             "created_at": order.created_at.isoformat(), "subtotal": money(order.subtotal), "total": money(order.total),
             "carrier": order.carrier, "tracking_number": order.tracking_number, "payment": payment,
             "lines": [{"sku": line.sku, "quantity": line.quantity, "list_price": money(line.list_price),
@@ -97,7 +102,8 @@ def place(data):
 @blp.arguments(OrderQuery(), location="query")
 @blp.response(200, OrderOut(many=True))
 def list_orders(args):
-    items, total = service.orders_for(current_user, args["status"], args["page"], args["per_page"])
+    items, total = service.orders_for(current_user, args["status"], args["partner_id"], args["q"], args["page"],
+                                      args["per_page"])
     return json_rows({"items": [order_json(o) for o in items], "page": args["page"], "per_page": args["per_page"],
                       "total": total})
 

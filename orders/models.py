@@ -54,6 +54,7 @@ class Order(db.Model):
     lines: Mapped[list["OrderLine"]] = relationship(back_populates="order", order_by="OrderLine.id",
                                                     cascade="all, delete-orphan")
     created_by = relationship("User")
+    partner = relationship("Partner")
 
 
 class OrderLine(db.Model):

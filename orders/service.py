@@ -14,7 +14,8 @@ from functools import cache
 from typing import NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, case, func, insert, select, update
+from sqlalchemy import bindparam, case, func, insert, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from catalog import pricing
 from catalog import service as catalog
@@ -43,16 +44,28 @@ def get_order(actor, order_id: int) -> Order:
     return order
 
 
-def orders_for(actor, status: str | None = None, page: int = 1, per_page: int = 50):
+def orders_for(actor, status: str | None = None, partner_id: int | None = None, q: str = "", page: int = 1,
+               per_page: int = 50):
+    """A page of orders, newest first, with their partners. A partner sees only its own
+    (``partner_id`` is for staff); ``q`` matches the order number or the PO number."""
     query = select(Order)
-    if actor.is_partner:
-        query = query.where(Order.partner_id == actor.partner_id)
+    if actor.is_partner or partner_id:
+        query = query.where(Order.partner_id == (actor.partner_id if actor.is_partner else partner_id))
     if status:
         query = query.where(Order.status == status)
+    if q.strip():
+        query = query.where(or_(Order.number.icontains(q.strip(), autoescape=True),
+                                Order.po_number.icontains(q.strip(), autoescape=True)))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    items = db.session.scalars(query.order_by(Order.created_at.desc(), Order.id.desc())
+    items = db.session.scalars(query.options(joinedload(Order.partner))
+                               .order_by(Order.created_at.desc(), Order.id.desc())
                                .limit(per_page).offset((page - 1) * per_page)).all()
     return items, total
+
+
+def partner_choices() -> list[tuple[int, str]]:
+    """(id, name) of every partner, by name: the staff's partner filter."""
+    return [tuple(row) for row in db.session.execute(select(Partner.id, Partner.name).order_by(Partner.name))]
 
 
 # Placement -----------------------------------------------------------------------------

@@ -79,10 +79,13 @@ def checkout():
 @login_required
 def index():
     status = request.args.get("status") if request.args.get("status") in STATUSES else None
+    partner_id = None if current_user.is_partner else request.args.get("partner", type=int)
+    q = request.args.get("q", "")[:60]
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    items, total = service.orders_for(current_user, status, page, PER_PAGE)
+    items, total = service.orders_for(current_user, status, partner_id, q, page, PER_PAGE)
     return render_template("orders/index.html", items=items, total=total, status=status, statuses=STATUSES,
-                           page=page, pages=max(1, -(-total // PER_PAGE)))
+                           partner_id=partner_id, q=q, page=page, pages=max(1, -(-total // PER_PAGE)),
+                           partners=None if current_user.is_partner else service.partner_choices())
 
 
 @bp.get("/orders/<int:order_id>")

@@ -152,3 +152,24 @@ def test_deliver_and_record_payment_free_credit(client, shop):
                 headers=shop.manager)
     delivered = client.post(f"/api/v1/orders/{placed['id']}/deliver", headers=shop.manager)
     assert delivered.status_code == 200 and delivered.json["status"] == "delivered"
+
+
+def test_list_filters_by_number_po_and_partner(client, shop):
+    mine = order(client, shop.headers, [("ST-1", 1)], po_number="PO-Alpha_1").json
+    order(client, shop.headers, [("ST-1", 1)], po_number="PO-Beta")
+    theirs = order(client, shop.other, [("SW-1", 1)], po_number="PO-Alpha_2").json
+
+    def numbers(headers, **query):
+        response = client.get("/api/v1/orders", query_string=query, headers=headers)
+        assert response.status_code == 200, response.json
+        return sorted(item["number"] for item in response.json["items"])
+
+    assert numbers(shop.headers, q="alpha_") == [mine["number"]]  # the _ is literal, not a wildcard
+    assert numbers(shop.headers, q=mine["number"][-6:]) == [mine["number"]]
+    assert numbers(shop.headers, partner_id=theirs["partner_id"]) == numbers(shop.headers)  # own orders only
+    assert len(numbers(shop.headers)) == 2
+    assert numbers(shop.manager, q="PO-Alpha") == sorted([mine["number"], theirs["number"]])
+    assert numbers(shop.manager, partner_id=theirs["partner_id"]) == [theirs["number"]]
+    for bad in ({"q": "x" * 61}, {"partner_id": "one"}):
+        response = client.get("/api/v1/orders", query_string=bad, headers=shop.manager)
+        assert response.status_code == 422 and response.json["error"]["code"] == "validation_error"

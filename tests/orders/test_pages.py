@@ -94,3 +94,38 @@ def test_order_history_says_what_happened_when_and_by_whom(client, auth, shop, m
     client.post(f"/api/v1/orders/{dropped['id']}/cancel", headers=shop.headers)
     timeline = client.get(f"/orders/{dropped['id']}").get_data(as_text=True).split('id="timeline"')[1]
     assert 'data-event="order.cancelled"' in timeline and timeline.count(shop.user.email) == 2
+
+
+def test_staff_find_orders_by_partner_and_number(app, client, auth, shop, make_user, make_partner, token_for):
+    from tests.test_query_counts import count_statements
+
+    mine = client.post("/api/v1/orders", json={"items": [{"sku": "ST-1", "quantity": 1}], "po_number": "PO-9",
+                                               "payment_method": "net_terms"}, headers=shop.headers).json
+    theirs = client.post("/api/v1/orders", json={"items": [{"sku": "SW-1", "quantity": 1}],
+                                                 "payment_method": "net_terms"}, headers=shop.other).json
+    auth.login(make_user("channel_manager"))
+    page = client.get("/orders").get_data(as_text=True)
+    assert 'name="partner"' in page and "Gold Co" in page and "Other Co" in page
+    page = client.get(f"/orders?partner={shop.partner.id}").get_data(as_text=True)
+    assert mine["number"] in page and theirs["number"] not in page
+    page = client.get("/orders?q=PO-9").get_data(as_text=True)
+    assert mine["number"] in page and theirs["number"] not in page
+    assert "No orders found." in client.get("/orders?q=nothing-like-it").get_data(as_text=True)
+    detail = client.get(f"/orders/{theirs['id']}").get_data(as_text=True)
+    assert re.search(r'data-testid="order-partner"[^>]*>Other Co<', detail)
+
+    def statements() -> int:
+        with count_statements(app) as counter:
+            assert client.get("/orders").status_code == 200
+        return counter["n"]
+
+    few = statements()
+    for i in range(3):
+        buyer = token_for(make_user("partner_user", make_partner(f"Buyer {i}", tier="gold", credit_limit="9000")))
+        client.post("/api/v1/orders", json={"items": [{"sku": "ST-1", "quantity": 1}],
+                                            "payment_method": "net_terms"}, headers=buyer)
+    assert statements() == few
+    auth.logout()
+    auth.login(shop.user)
+    page = client.get("/orders").get_data(as_text=True)
+    assert 'name="partner"' not in page and theirs["number"] not in page and mine["number"] in page
