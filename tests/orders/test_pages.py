@@ -129,3 +129,19 @@ def test_staff_find_orders_by_partner_and_number(app, client, auth, shop, make_u
     auth.login(shop.user)
     page = client.get("/orders").get_data(as_text=True)
     assert 'name="partner"' not in page and theirs["number"] not in page and mine["number"] in page
+
+
+def test_partner_balances_for_staff_only(client, auth, shop, make_user):
+    order = client.post("/api/v1/orders", json={"items": [{"sku": "SW-1", "quantity": 2}],
+                                                "payment_method": "net_terms"}, headers=shop.headers).json
+    auth.login(shop.user)
+    assert client.get("/orders/balances").status_code == 403
+    auth.logout()
+    auth.login(make_user("channel_manager"))
+    page = client.get("/orders/balances").get_data(as_text=True)
+    row = page.split(f'href="/orders?partner={shop.partner.id}">Gold Co</a>')[1].split("</tr>")[0]
+    cells = re.findall(r'<td[^>]*>([^<]*)</td>', row)
+    assert cells[:3] == ["CN¥10,000.00", "CN¥1,800.00", "CN¥8,200.00"] and cells[3] != "—"
+    auth.post(f"/orders/{order['id']}/payment", {}, form_url=f"/orders/{order['id']}")
+    row = client.get("/orders/balances").get_data(as_text=True).split(">Gold Co</a>")[1].split("</tr>")[0]
+    assert re.findall(r'<td[^>]*>([^<]*)</td>', row) == ["CN¥10,000.00", "CN¥0.00", "CN¥10,000.00", "—"]
