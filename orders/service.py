@@ -27,6 +27,7 @@ from partners.models import Partner
 from portal import audit, locking
 from portal.errors import DomainError, NotFound, ValidationFailed
 from portal.extensions import db
+from portal.notifications.service import notify
 from portal.signals import order_confirmed
 from portal.sql import insert_if_absent
 from portal.types import utcnow
@@ -319,6 +320,8 @@ def cancel(actor, order_id: int, now: datetime | None = None, reason: str = "can
     if not _transition(order, ("awaiting_payment", "confirmed", "paid"), "cancelled", actor, cancelled_at=now):
         raise DomainError("invalid_state", _("Only an order not yet shipped can be cancelled."))
     _release(order, now, actor, reason)
+    if not actor.is_partner:
+        _tell_buyer(order, "order.cancelled", by=actor.name or actor.email)
     return order
 
 
@@ -352,7 +355,13 @@ def ship(actor, order_id: int, carrier: str, tracking_number: str, now: datetime
                        tracking_number=tracking_number.strip()[:80]):
         raise DomainError("invalid_state", _("Only a confirmed or paid order can be shipped."))
     _release(order, now, actor, "shipment", shipped=True)
+    _tell_buyer(order, "order.shipped", carrier=order.carrier, tracking=order.tracking_number)
     return order
+
+
+def _tell_buyer(order: Order, kind: str, **params) -> None:
+    """Whoever placed the order hears of what others did to it (see ``orders.notices``)."""
+    notify([order.created_by], kind, link=f"/orders/{order.id}", number=order.number, **params)
 
 
 def deliver(actor, order_id: int, now: datetime | None = None) -> Order:
@@ -413,5 +422,6 @@ def cancel_unpaid(now: datetime) -> int:
         order = db.session.get(Order, order_id)
         if _transition(order, ("awaiting_payment",), "cancelled", None, cancelled_at=now):
             _release(order, now, None, "unpaid_cancellation")
+            _tell_buyer(order, "order.cancelled_unpaid")
             cancelled += 1
     return cancelled

@@ -173,3 +173,30 @@ def test_list_filters_by_number_po_and_partner(client, shop):
     for bad in ({"q": "x" * 61}, {"partner_id": "one"}):
         response = client.get("/api/v1/orders", query_string=bad, headers=shop.manager)
         assert response.status_code == 422 and response.json["error"]["code"] == "validation_error"
+
+
+def test_the_buyer_hears_of_shipping_and_of_cancellations_by_others(app, client, shop, make_user, token_for,
+                                                                     runner):
+    from datetime import timedelta
+
+    from orders.models import Order
+    from portal.types import utcnow
+
+    desk = token_for(make_user("channel_manager", email="desk@example.com"))
+    shipped, by_staff, by_self, unpaid = (order(client, shop.headers, [("SW-1", 1)]).json for _ in range(4))
+    client.post(f"/api/v1/orders/{shipped['id']}/ship", json={"carrier": "SF", "tracking_number": "SF42"}, headers=desk)
+    client.post(f"/api/v1/orders/{by_staff['id']}/cancel", headers=desk)
+    client.post(f"/api/v1/orders/{by_self['id']}/cancel", headers=shop.headers)
+    with app.app_context():
+        db.session.get(Order, unpaid["id"]).status = "awaiting_payment"  # as a card order waits
+        db.session.commit()
+    runner.invoke(args=["jobs", "run", "cancel-unpaid-orders", "--now", (utcnow() + timedelta(hours=49)).isoformat()])
+    told = {n["link"]: (n["kind"], n["message"]) for n in
+            client.get("/api/v1/notifications", headers=shop.headers).json}
+    assert told == {
+        f"/orders/{shipped['id']}": ("order.shipped",
+                                     f"Order {shipped['number']} has shipped with SF, tracking number SF42."),
+        f"/orders/{by_staff['id']}": ("order.cancelled", f"Order {by_staff['number']} was cancelled by desk@example.com."),
+        f"/orders/{unpaid['id']}": ("order.cancelled_unpaid",
+                                    f"Order {unpaid['number']} was cancelled: it was not paid within 48 hours."),
+    }
