@@ -14,7 +14,7 @@ from deal_registration.models import DealRegistration
 from deal_registration.service import policy as deal_policy
 from orders import service
 from orders.models import CartItem
-from portal.errors import ValidationFailed
+from portal.errors import NotFound, ValidationFailed
 from portal.extensions import db
 from portal.types import utcnow
 
@@ -39,6 +39,18 @@ def add(user, sku: str, quantity: int) -> CartItem:
     item.quantity += quantity
     db.session.flush()
     return item
+
+
+def add_order(user, order) -> list[str]:
+    """Put an earlier order's lines in the cart again (the cart then checks stock and prices
+    them today); returns the skus that are no longer sold."""
+    gone = []
+    for line in order.lines:
+        try:
+            add(user, line.sku, line.quantity)
+        except NotFound:
+            gone.append(line.sku)
+    return gone
 
 
 def set_quantity(user, item_id: int, quantity: int) -> None:

@@ -39,6 +39,19 @@ def add_to_cart(sku: str):
                             url_for("orders.cart_page"))
 
 
+@bp.post("/orders/<int:order_id>/reorder")
+@role_required(*PARTNER_ROLES)
+def reorder(order_id: int):
+    order = service.get_order(current_user, order_id)
+    if ActionForm().validate_on_submit():
+        gone = cart.add_order(current_user, order)
+        db.session.commit()
+        flash(_("The order's products are in your cart."), "success")
+        if gone:
+            flash(_("No longer sold: %(skus)s", skus=", ".join(gone)), "warning")
+    return redirect(url_for("orders.cart_page"))
+
+
 @bp.route("/cart", methods=["GET", "POST"])
 @role_required(*PARTNER_ROLES)
 def cart_page():

@@ -145,3 +145,19 @@ def test_partner_balances_for_staff_only(client, auth, shop, make_user):
     auth.post(f"/orders/{order['id']}/payment", {}, form_url=f"/orders/{order['id']}")
     row = client.get("/orders/balances").get_data(as_text=True).split(">Gold Co</a>")[1].split("</tr>")[0]
     assert re.findall(r'<td[^>]*>([^<]*)</td>', row) == ["CN¥10,000.00", "CN¥0.00", "CN¥10,000.00", "—"]
+
+
+def test_order_again_fills_the_cart_with_what_is_still_sold(client, auth, shop, make_user):
+    items = [{"sku": "SW-1", "quantity": 2}, {"sku": "ST-1", "quantity": 1}]
+    placed = client.post("/api/v1/orders", json={"items": items, "payment_method": "net_terms"},
+                         headers=shop.headers).json
+    client.patch("/api/v1/products/ST-1", json={"active": False}, headers=shop.manager)
+    auth.login(make_user("partner_user"))  # another partner
+    token = csrf_token(client, "/dashboard")
+    assert client.post(f"/orders/{placed['id']}/reorder", data={"csrf_token": token}).status_code == 404
+    auth.logout()
+    auth.login(shop.user)
+    response = auth.post(f"/orders/{placed['id']}/reorder", {}, form_url=f"/orders/{placed['id']}")
+    assert response.status_code == 302 and response.location.endswith("/cart")
+    page = client.get("/cart").get_data(as_text=True)
+    assert "No longer sold: ST-1" in page and 'value="2"' in page and "SW-1" in page
