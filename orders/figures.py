@@ -1,13 +1,13 @@
 """What the dashboards show of orders: a partner's open orders and credit, and for channel
 managers the work waiting and each partner's contribution. One aggregate statement each."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
 from sqlalchemy import func, select
 
-from orders.models import SHIPPABLE, Order
+from orders.models import Order
 from orders.service import unpaid_on_terms
 from partners.models import Partner
 from portal.extensions import db
@@ -21,7 +21,7 @@ class PartnerFigures(NamedTuple):
     open_orders: int
     owed: Decimal
     available: Decimal
-    next_due: object  # a date, or None when nothing is owed
+    next_due: date | None  # None when nothing is owed
 
 
 def for_partner(partner) -> PartnerFigures:
@@ -38,7 +38,7 @@ def for_partner(partner) -> PartnerFigures:
 def for_channel() -> dict:
     """Orders waiting on staff (to ship) or on partners (card payment), and net-terms money out."""
     row = db.session.execute(select(
-        func.count().filter(Order.status == SHIPPABLE[0]), func.count().filter(Order.status == SHIPPABLE[1]),
+        func.count().filter(Order.status == "confirmed"), func.count().filter(Order.status == "paid"),
         func.count().filter(Order.status == "awaiting_payment"),
         func.coalesce(func.sum(Order.total).filter(unpaid_on_terms()), Decimal(0)))).one()
     return dict(zip(("confirmed", "paid", "awaiting_payment", "owed"), row, strict=True))
