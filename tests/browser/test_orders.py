@@ -1,4 +1,4 @@
-"""Search → cart → checkout on net terms → the order page, in a real browser."""
+"""Search → cart → checkout on net terms → the order page → the dashboard → order again, in a real browser."""
 
 from playwright.sync_api import expect
 
@@ -25,6 +25,14 @@ def test_search_cart_checkout_net_terms(page, live_server, client, make_partner,
     expect(page.locator("[data-order-status]")).to_have_attribute("data-order-status", "confirmed")
     expect(page.get_by_test_id("order-total")).to_have_text("CN¥8,160.00")
     expect(page.locator("#timeline")).to_contain_text("net terms")
+
+    page.get_by_role("link", name="Dashboard").click()
+    expect(page.get_by_test_id("open-orders")).to_have_text("1")
+    expect(page.get_by_test_id("credit-available")).to_have_text("CN¥91,840.00")
+    page.get_by_test_id("open-orders").click()
+    page.locator("#orders a").first.click()  # the order just placed
+    page.locator("#reorder").click()
+    expect(page.get_by_test_id("cart-total")).to_have_text("CN¥8,160.00")
 
 
 def test_card_payment_declined_then_retried(page, live_server, fake_stripe_js, client, make_partner, make_user,
