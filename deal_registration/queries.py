@@ -1,6 +1,7 @@
 """What people look at: lists, queues and figures (read-only)."""
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy import case, func, select
 
@@ -32,6 +33,18 @@ def status_counts(actor) -> dict[str, int]:
     if actor.is_partner:
         query = query.where(DealRegistration.partner_id == actor.partner_id)
     return dict(db.session.execute(query).all())
+
+
+def pipeline(actor, now: datetime, days: int = 14) -> tuple:
+    """The estimated value under protection now, and how many protections end within ``days``
+    (a partner: its own), in one statement."""
+    R = DealRegistration
+    protected = (R.status == "approved") & (R.protection_expires_at > now)
+    query = select(func.coalesce(func.sum(R.estimated_value).filter(protected), Decimal(0)),
+                   func.count().filter(protected & (R.protection_expires_at <= now + timedelta(days=days))))
+    if actor.is_partner:
+        query = query.where(R.partner_id == actor.partner_id)
+    return tuple(db.session.execute(query).one())
 
 
 def history_of(registration: DealRegistration) -> list[DealHistory]:

@@ -105,3 +105,29 @@ def test_figures(client, auth, east, manager):
     auth.login(manager.user)
     page = client.get("/deals/figures").get_data(as_text=True)
     assert "Yangtze Partner" in page and "100%" in page and "<svg" in page
+
+
+def test_dashboard_shows_the_protected_pipeline_and_protections_ending(app, client, auth, east, south, manager):
+    from datetime import timedelta
+
+    from deal_registration.models import DealRegistration
+    from portal.extensions import db
+    from portal.types import utcnow
+
+    ending = register(client, east).json  # 120,000 each, approved by the rules
+    register(client, east, company="Suzhou Industrial Park Hospital", product_line="NETWORK")
+    assert register(client, south, company="Shenzhen Tengyun Data", territory="GD").status_code == 201
+    with app.app_context():
+        db.session.get(DealRegistration, ending["id"]).protection_expires_at = utcnow() + timedelta(days=5)
+        db.session.commit()
+
+    def figures(user) -> tuple[str, str]:
+        auth.login(user)
+        page = client.get("/dashboard").get_data(as_text=True)
+        auth.logout()
+        return tuple(page.split(f'data-testid="{testid}">')[1].split("<")[0]
+                     for testid in ("protected-pipeline", "protection-ending"))
+
+    assert figures(east.user) == ("CN¥240,000.00", "1")
+    assert figures(south.user) == ("CN¥120,000.00", "0")
+    assert figures(manager.user) == ("CN¥360,000.00", "1")
